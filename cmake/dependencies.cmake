@@ -1,0 +1,39 @@
+# All third-party code comes from Debian packages (scripts/setup.sh installs them).
+# valijson's headers are unpacked from libvalijson-dev into ADRESTORE_DEPS_DIR, because
+# installing that package pulls in Qt and Poco.
+find_package(yaml-cpp REQUIRED)
+find_package(nlohmann_json REQUIRED)
+find_package(Threads REQUIRED)
+
+find_path(VALIJSON_INCLUDE_DIR valijson/validator.hpp
+  HINTS ${ADRESTORE_DEPS_DIR}/valijson/usr/include ${ADRESTORE_DEPS_DIR}/stage/include)
+find_path(CLI11_INCLUDE_DIR CLI/CLI.hpp)
+find_path(SPDLOG_INCLUDE_DIR spdlog/spdlog.h)
+find_path(DOCTEST_INCLUDE_DIR doctest/doctest.h)
+foreach(dir VALIJSON_INCLUDE_DIR CLI11_INCLUDE_DIR SPDLOG_INCLUDE_DIR)
+  if(NOT ${dir})
+    message(FATAL_ERROR "${dir} not found: run scripts/setup.sh first")
+  endif()
+endforeach()
+
+add_library(adrestore_deps INTERFACE)
+target_include_directories(adrestore_deps SYSTEM INTERFACE
+  ${VALIJSON_INCLUDE_DIR} ${CLI11_INCLUDE_DIR} ${SPDLOG_INCLUDE_DIR})
+target_link_libraries(adrestore_deps INTERFACE nlohmann_json::nlohmann_json Threads::Threads)
+if(TARGET yaml-cpp::yaml-cpp)
+  target_link_libraries(adrestore_deps INTERFACE yaml-cpp::yaml-cpp)
+else()
+  target_link_libraries(adrestore_deps INTERFACE yaml-cpp)
+endif()
+
+if(WIN32)
+  # spdlog and fmt header-only; there is no mingw libfmt (windows-build-notes.md pitfall 4).
+  target_compile_definitions(adrestore_deps INTERFACE FMT_HEADER_ONLY SPDLOG_WCHAR_FILENAMES
+    UNICODE _UNICODE WIN32_LEAN_AND_MEAN NOMINMAX _WIN32_WINNT=0x0601)
+  target_link_libraries(adrestore_deps INTERFACE bcrypt)
+else()
+  find_package(OpenSSL REQUIRED COMPONENTS Crypto)
+  find_package(fmt REQUIRED)
+  find_package(spdlog REQUIRED)
+  target_link_libraries(adrestore_deps INTERFACE OpenSSL::Crypto fmt::fmt spdlog::spdlog)
+endif()

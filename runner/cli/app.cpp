@@ -1,0 +1,111 @@
+#include "cli/app.h"
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+
+#include "base/status.h"
+#include "cli/exit_codes.h"
+
+namespace adrestore::cli {
+
+int exit_code_for(Code code) {
+  switch (code) {
+    case Code::ok:
+      return k_exit_ok;
+    case Code::invalid_input:
+    case Code::corrupt:
+      return k_exit_invalid;
+    case Code::usage:
+    case Code::not_found:
+      return k_exit_usage;
+    case Code::failed:
+    case Code::io:
+    case Code::internal:
+      return k_exit_failed;
+    case Code::interrupted:
+      return k_exit_interrupted;
+    case Code::refused:
+      return k_exit_refused;
+  }
+  return k_exit_failed;
+}
+
+bool GlobalOptions::use_color(int fd) const {
+  if (color == ColorMode::always) return true;
+  if (color == ColorMode::never) return false;
+  const char* no_color = std::getenv("NO_COLOR");
+  if (no_color && *no_color) return false;
+  return ::isatty(fd) != 0;
+}
+
+namespace {
+
+std::string version_text() {
+  std::string v = std::string("adrestore ") + ADRESTORE_VERSION + " (" + ADRESTORE_BUILD_TYPE + " build)\n";
+  v += "API backends: sim";
+#ifdef _WIN32
+  v += ", win32";
+#endif
+  v += "\nplan format: adrestore/v1";
+  return v;
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+  CLI::App app{"adrestore: declarative restore plans for Active Directory domain controllers.\n"
+               "Validates, previews, runs and tests restores of a DC from an NTDS backup set.",
+               "adrestore"};
+  app.require_subcommand(1);
+  app.fallthrough();
+  app.set_version_flag("--version", version_text());
+  app.footer(
+      "Examples:\n"
+      "  adrestore validate plans/                     check every plan in a folder\n"
+      "  adrestore validate --format github plans/     annotations for GitHub Actions\n"
+      "  adrestore schema > restore-plan.schema.json   the JSON Schema of plan files\n"
+      "\nExit codes: 0 ok, 1 invalid input, 2 usage or unreadable file, 3 restore failed safely,\n"
+      "4 interrupted (resumable), 5 refused. Run 'adrestore COMMAND --help' for a command's options.");
+
+  GlobalOptions global;
+  int exit_code = k_exit_ok;
+  app.add_flag_function("-v,--verbose", [&](std::int64_t n) { global.verbosity += static_cast<int>(n); },
+                        "More log output (repeatable)");
+  app.add_flag_function("-q,--quiet", [&](std::int64_t n) { global.verbosity -= static_cast<int>(n); },
+                        "Less output");
+  app.add_option("--log-level", global.log_level, "Log level: trace, debug, info, warn, error")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
+  std::map<std::string, ColorMode> colors{
+      {"auto", ColorMode::auto_}, {"always", ColorMode::always}, {"never", ColorMode::never}};
+  app.add_option("--color", global.color, "Colour: auto, always or never (NO_COLOR is honoured)")
+      ->transform(CLI::CheckedTransformer(colors, CLI::ignore_case));
+
+  add_validate_command(app, global, exit_code);
+  add_schema_command(app, global, exit_code);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return k_exit_usage;
+  } catch (const Fatal& f) {
+    std::cerr << "adrestore: error: " << f.status.message() << "\n";
+    return exit_code_for(f.status.code());
+  } catch (const std::exception& e) {
+    std::cerr << "adrestore: internal error: " << e.what() << "\n";
+    return k_exit_failed;
+  }
+  return exit_code;
+}
+
+}  // namespace adrestore::cli

@@ -1,0 +1,32 @@
+// The command-line front end: CLI11 wiring, output formats and exit codes. Thin by design:
+// each command parses options, calls the library, and prints.
+#pragma once
+
+#include <functional>
+#include <string>
+
+namespace CLI {
+class App;
+}
+
+namespace adrestore::cli {
+
+enum class ColorMode { auto_, always, never };
+
+// Options shared by every command.
+struct GlobalOptions {
+  int verbosity = 0;  // -v adds, -q subtracts
+  std::string log_level;
+  ColorMode color = ColorMode::auto_;
+  bool use_color(int fd) const;
+};
+
+// Each command registers itself: it adds a subcommand whose callback stores the exit code.
+using CommandSetup = std::function<void(CLI::App& app, GlobalOptions& global, int& exit_code)>;
+
+void add_validate_command(CLI::App& app, GlobalOptions& global, int& exit_code);
+void add_schema_command(CLI::App& app, GlobalOptions& global, int& exit_code);
+
+int run(int argc, char** argv);
+
+}  // namespace adrestore::cli

@@ -1,0 +1,125 @@
+// adrestore validate PATH... : schema and semantic checks of restore plans.
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "base/embedded.h"
+#include "base/text.h"
+#include "cli/app.h"
+#include "cli/exit_codes.h"
+#include "cli/report.h"
+#include "plan/validate.h"
+
+namespace adrestore::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::size_t k_max_files = 100000;
+
+bool is_plan_file_name(const std::string& name) {
+  const std::string lower = to_lower_ascii(name);
+  if (ends_with(lower, ".test.yaml") || ends_with(lower, ".test.yml")) return false;  // plan tests: `adrestore test`
+  return ends_with(lower, ".yaml") || ends_with(lower, ".yml");
+}
+
+// Expands directories into their plan files (sorted, links not followed); files stay as given.
+std::vector<std::string> expand_paths(const std::vector<std::string>& inputs) {
+  std::vector<std::string> out;
+  for (const std::string& in : inputs) {
+    std::error_code ec;
+    const fs::file_status st = fs::symlink_status(in, ec);
+    if (!ec && fs::is_directory(st)) {
+      std::vector<std::string> found;
+      fs::recursive_directory_iterator it(in, fs::directory_options::skip_permission_denied, ec);
+      for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        const fs::path& p = it->path();
+        const std::string name = p.filename().string();
+        if (it->is_directory(ec) && !name.empty() && name[0] == '.') {
+          it.disable_recursion_pending();
+          continue;
+        }
+        if (it->is_regular_file(ec) && !it->is_symlink(ec) && is_plan_file_name(name)) found.push_back(p.generic_string());
+        if (found.size() > k_max_files) break;
+      }
+      std::sort(found.begin(), found.end());
+      out.insert(out.end(), found.begin(), found.end());
+    } else {
+      out.push_back(in);  // a missing or odd path is reported by the loader
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+void add_validate_command(CLI::App& app, GlobalOptions& global, int& exit_code) {
+  struct Options {
+    std::vector<std::string> paths;
+    std::string format = "text";
+    std::string junit;
+  };
+  auto opt = std::make_shared<Options>();
+  CLI::App* cmd = app.add_subcommand("validate", "Check restore plans against the schema and the semantic rules");
+  cmd->add_option("paths", opt->paths, "Plan files, or folders to search for *.yaml and *.yml")->required();
+  cmd->add_option("--format", opt->format, "Output: text, json (one document) or github (workflow annotations)")
+      ->check(CLI::IsMember({"text", "json", "github"}));
+  cmd->add_option("--junit", opt->junit, "Also write a JUnit XML report to FILE (one test case per plan)");
+  cmd->footer(
+      "Examples:\n"
+      "  adrestore validate plans/dc01-corp.yaml\n"
+      "  adrestore validate --format github plans/\n"
+      "  adrestore validate --format json --junit validate.xml plans/\n"
+      "Exit codes: 0 all valid, 1 a plan is invalid, 2 a file is unreadable or not YAML.");
+  cmd->callback([opt, &global, &exit_code] {
+    const std::vector<std::string> files = expand_paths(opt->paths);
+    if (files.empty()) {
+      std::cerr << "adrestore: error: no *.yaml or *.yml files found under " << join(opt->paths, ", ") << "\n";
+      exit_code = k_exit_usage;
+      return;
+    }
+    std::vector<FileReport> reports;
+    bool any_unreadable = false;
+    for (const std::string& f : files) {
+      plan::PlanLoad load = plan::load_plan_file(f);
+      FileReport r;
+      r.file = f;
+      r.kind = "RestorePlan";
+      r.unreadable = load.failure == plan::LoadFailure::unreadable || load.failure == plan::LoadFailure::not_yaml;
+      any_unreadable = any_unreadable || r.unreadable;
+      r.diags = std::move(load.diags);
+      reports.push_back(std::move(r));
+    }
+    if (opt->format == "json") {
+      write_json_report(std::cout, reports);
+    } else if (opt->format == "github") {
+      write_github_report(std::cout, reports);
+    } else {
+      write_text_report(std::cout, reports, global.use_color(1));
+    }
+    if (!opt->junit.empty()) {
+      std::ofstream out(opt->junit, std::ios::binary | std::ios::trunc);
+      write_junit_report(out, reports, "adrestore validate");
+      if (!out) {
+        std::cerr << "adrestore: error: cannot write " << opt->junit << "\n";
+        exit_code = k_exit_usage;
+        return;
+      }
+    }
+    const bool any_invalid = std::any_of(reports.begin(), reports.end(), [](const FileReport& r) { return !r.valid(); });
+    exit_code = any_unreadable ? k_exit_usage : any_invalid ? k_exit_invalid : k_exit_ok;
+  });
+}
+
+void add_schema_command(CLI::App& app, GlobalOptions&, int& exit_code) {
+  CLI::App* cmd = app.add_subcommand("schema", "Print the JSON Schema of restore plan files (built in)");
+  cmd->footer("Example:\n  adrestore schema > restore-plan.schema.json");
+  cmd->callback([&exit_code] {
+    std::cout << embedded_file("schema/restore-plan.schema.json");
+    exit_code = k_exit_ok;
+  });
+}
+
+}  // namespace adrestore::cli

@@ -1,0 +1,13 @@
+// YAML tree -> typed Plan. Lenient on purpose: a value of the wrong type is skipped (the
+// schema has reported it) so that the semantic rules still run on everything else.
+#pragma once
+
+#include "plan/diagnostic.h"
+#include "plan/model.h"
+#include "plan/node.h"
+
+namespace adrestore::plan {
+
+Plan convert_plan(const Node& root, const std::string& file, Diagnostics& diags);
+
+}  // namespace adrestore::plan

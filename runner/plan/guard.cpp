@@ -1,0 +1,344 @@
+#include "plan/guard.h"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <vector>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/exceptions.h>
+#include <yaml-cpp/parser.h>
+
+#include "base/text.h"
+
+namespace adrestore::plan {
+namespace {
+
+Mark to_mark(const YAML::Mark& m) { return Mark{m.line + 1, m.column + 1}; }
+
+// Thrown from inside the event handler to abandon the parse at the first fatal problem.
+struct Stop {
+  Mark mark;
+  std::string message;
+  LoadFailure failure;
+};
+
+class TreeBuilder : public YAML::EventHandler {
+ public:
+  TreeBuilder(Diagnostics& diags, const GuardLimits& limits) : m_diags(diags), m_limits(limits) {}
+
+  std::optional<Node> take_root() { return std::move(m_root); }
+  bool saw_document() const { return m_saw_document; }
+
+  Mark document_mark() const { return m_document_mark; }
+
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    m_saw_document = true;
+    m_document_mark = to_mark(mark);
+  }
+  void OnDocumentEnd() override {}
+
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    check_anchor(mark, anchor);
+    Node n;
+    n.kind = Node::Kind::null;
+    n.mark = to_mark(mark);
+    add(std::move(n));
+  }
+
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override {
+    throw Stop{to_mark(mark), "YAML aliases (*name) are not allowed in adrestore files; write the value out in full",
+               LoadFailure::rejected};
+  }
+
+  void OnAnchor(const YAML::Mark& mark, const std::string&) override { reject_anchor(mark); }
+
+  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                const std::string& value) override {
+    check_anchor(mark, anchor);
+    check_tag(mark, tag);
+    if (value.size() > m_limits.max_scalar_bytes) {
+      throw Stop{to_mark(mark),
+                 "value is " + std::to_string(value.size()) + " bytes long; the limit is " +
+                     std::to_string(m_limits.max_scalar_bytes),
+                 LoadFailure::rejected};
+    }
+    Node n;
+    n.kind = Node::Kind::scalar;
+    n.quoted = (tag == "!");
+    n.value = value;
+    n.mark = to_mark(mark);
+    if (auto bad = find_control_char(value, false)) {
+      m_diags.error(n.mark, current_path(),
+                    "value contains a control character (" + escape_for_terminal(value.substr(*bad, 1)) +
+                        ") at byte " + std::to_string(*bad) + "; only tab and newline are allowed");
+    }
+    add(std::move(n));
+  }
+
+  void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value) override {
+    open(mark, tag, anchor, Node::Kind::sequence);
+  }
+  void OnSequenceEnd() override { close(); }
+
+  void OnMapStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                  YAML::EmitterStyle::value) override {
+    open(mark, tag, anchor, Node::Kind::mapping);
+  }
+  void OnMapEnd() override { close(); }
+
+ private:
+  struct Frame {
+    Node node;
+    bool expecting_key = true;  // mappings alternate key, value
+    std::string pending_key;
+    Mark pending_key_mark;
+    std::string path;
+    bool skip_value = false;  // the value of a duplicate key is parsed but dropped
+  };
+
+  void reject_anchor(const YAML::Mark& mark) {
+    throw Stop{to_mark(mark), "YAML anchors (&name) are not allowed in adrestore files; write each value out in full",
+               LoadFailure::rejected};
+  }
+  void check_anchor(const YAML::Mark& mark, YAML::anchor_t anchor) {
+    if (anchor != YAML::NullAnchor) reject_anchor(mark);
+  }
+  void check_tag(const YAML::Mark& mark, const std::string& tag) {
+    // "?" is an untagged plain node and "!" an untagged quoted one; anything else was written.
+    if (!tag.empty() && tag != "?" && tag != "!") {
+      throw Stop{to_mark(mark), "YAML tags (" + tag + ") are not allowed in adrestore files; remove the tag",
+                 LoadFailure::rejected};
+    }
+  }
+
+  void count_node(const YAML::Mark& mark) {
+    if (++m_nodes > m_limits.max_nodes) {
+      throw Stop{to_mark(mark), "the document has more than " + std::to_string(m_limits.max_nodes) + " nodes",
+                 LoadFailure::rejected};
+    }
+  }
+
+  std::string current_path() const {
+    if (m_stack.empty()) return {};
+    const Frame& f = m_stack.back();
+    if (f.node.is_map()) return f.expecting_key ? f.path : path_child(f.path, f.pending_key);
+    return path_index(f.path, f.node.items.size());
+  }
+
+  void open(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor, Node::Kind kind) {
+    check_anchor(mark, anchor);
+    check_tag(mark, tag);
+    count_node(mark);
+    if (!m_stack.empty() && m_stack.back().node.is_map() && m_stack.back().expecting_key) {
+      throw Stop{to_mark(mark), "complex mapping keys (a list or a map used as a key) are not allowed",
+                 LoadFailure::rejected};
+    }
+    if (static_cast<int>(m_stack.size()) >= m_limits.max_depth) {
+      throw Stop{to_mark(mark), "nesting is deeper than " + std::to_string(m_limits.max_depth) + " levels",
+                 LoadFailure::rejected};
+    }
+    Frame f;
+    f.path = current_path();
+    f.node.kind = kind;
+    f.node.mark = to_mark(mark);
+    m_stack.push_back(std::move(f));
+  }
+
+  void close() {
+    Frame f = std::move(m_stack.back());
+    m_stack.pop_back();
+    add_built(std::move(f.node));
+  }
+
+  void add(Node n) {
+    if (n.kind == Node::Kind::scalar || n.kind == Node::Kind::null) {
+      if (m_nodes + 1 > m_limits.max_nodes) {
+        throw Stop{n.mark, "the document has more than " + std::to_string(m_limits.max_nodes) + " nodes",
+                   LoadFailure::rejected};
+      }
+      ++m_nodes;
+    }
+    add_built(std::move(n));
+  }
+
+  void add_built(Node n) {
+    if (m_stack.empty()) {
+      m_root = std::move(n);
+      return;
+    }
+    Frame& f = m_stack.back();
+    if (f.node.is_seq()) {
+      f.node.items.push_back(std::move(n));
+      return;
+    }
+    if (f.expecting_key) {
+      if (n.kind == Node::Kind::null) n.value.clear();
+      if (!n.quoted && n.value == "<<") {
+        throw Stop{n.mark, "YAML merge keys (<<) are not allowed in adrestore files; write the keys out in full",
+                   LoadFailure::rejected};
+      }
+      f.skip_value = false;
+      for (const std::string& k : f.node.keys) {
+        if (k == n.value) {
+          m_diags.error(n.mark, path_child(f.path, n.value),
+                        "duplicate key '" + n.value + "' (first defined at line " +
+                            std::to_string(f.node.key_mark(k).line) + "); YAML forbids duplicates and parsers disagree on which one wins");
+          f.skip_value = true;
+          break;
+        }
+      }
+      f.pending_key = n.value;
+      f.pending_key_mark = n.mark;
+      f.expecting_key = false;
+      return;
+    }
+    if (!f.skip_value) {
+      f.node.keys.push_back(f.pending_key);
+      f.node.key_marks.push_back(f.pending_key_mark);
+      f.node.items.push_back(std::move(n));
+    }
+    f.expecting_key = true;
+  }
+
+  Diagnostics& m_diags;
+  const GuardLimits& m_limits;
+  std::vector<Frame> m_stack;
+  std::optional<Node> m_root;
+  std::size_t m_nodes = 0;
+  bool m_saw_document = false;
+  Mark m_document_mark;
+};
+
+// Encoding checks on the raw bytes. Returns false (with a diagnostic) when the text cannot be
+// YAML for adrestore at all.
+bool check_encoding(std::string& text, Diagnostics& diags) {
+  auto has_prefix = [&](std::initializer_list<unsigned char> bytes) {
+    if (text.size() < bytes.size()) return false;
+    std::size_t i = 0;
+    for (unsigned char b : bytes) {
+      if (static_cast<unsigned char>(text[i++]) != b) return false;
+    }
+    return true;
+  };
+  if (has_prefix({0xFF, 0xFE}) || has_prefix({0xFE, 0xFF}) || has_prefix({0x00, 0x00, 0xFE, 0xFF})) {
+    diags.error({1, 1}, {},
+                "the file is UTF-16 or UTF-32 encoded (it starts with a byte-order mark); save it as UTF-8");
+    return false;
+  }
+  if (has_prefix({0xEF, 0xBB, 0xBF})) text.erase(0, 3);  // a UTF-8 BOM is harmless
+  if (const std::size_t nul = text.find('\0'); nul != std::string::npos) {
+    const LineCol lc = line_col_at(text, nul);
+    diags.error({lc.line, lc.column}, {}, "the file contains a NUL byte; it is not a text file");
+    return false;
+  }
+  if (auto bad = find_invalid_utf8(text)) {
+    const LineCol lc = line_col_at(text, *bad);
+    diags.error({lc.line, lc.column}, {}, "the file is not valid UTF-8 (bad byte sequence here); save it as UTF-8");
+    return false;
+  }
+  if (auto ctl = find_control_char(text, true)) {
+    const LineCol lc = line_col_at(text, *ctl);
+    diags.error({lc.line, lc.column}, {},
+                "the file contains a control character (" + escape_for_terminal(text.substr(*ctl, 1)) +
+                    "); only tab, newline and carriage return are allowed");
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<std::string> read_capped_file(const std::string& path, std::size_t max_bytes) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    return Status::error(Code::usage, path + ": cannot read: " + std::strerror(errno));
+  }
+  if (S_ISDIR(st.st_mode)) return Status::error(Code::usage, path + ": is a directory, not a file");
+  if (!S_ISREG(st.st_mode)) return Status::error(Code::usage, path + ": is not a regular file (a device or a pipe?)");
+  if (static_cast<std::uint64_t>(st.st_size) > max_bytes) {
+    return Status::error(Code::usage, path + ": is " + std::to_string(st.st_size) + " bytes; the limit is " +
+                                          std::to_string(max_bytes) + " bytes");
+  }
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) return Status::error(Code::usage, path + ": cannot read: " + std::strerror(errno));
+  std::string text;
+  text.resize(max_bytes + 1);
+  const std::size_t n = std::fread(text.data(), 1, text.size(), f);
+  const bool err = std::ferror(f) != 0;
+  std::fclose(f);
+  if (err) return Status::error(Code::usage, path + ": read error");
+  if (n > max_bytes) {
+    return Status::error(Code::usage, path + ": is larger than the limit of " + std::to_string(max_bytes) + " bytes");
+  }
+  text.resize(n);
+  return text;
+}
+
+Loaded load_yaml_file(const std::string& path, Diagnostics& diags, const GuardLimits& limits) {
+  Result<std::string> text = read_capped_file(path, limits.max_bytes);
+  if (!text) {
+    const std::string& msg = text.status().message();
+    diags.error({}, {}, starts_with(msg, path + ": ") ? msg.substr(path.size() + 2) : msg);
+    Loaded out;
+    out.failure = LoadFailure::unreadable;
+    return out;
+  }
+  return parse_yaml_text(std::move(*text), diags, limits);
+}
+
+Loaded parse_yaml_text(std::string text, Diagnostics& diags, const GuardLimits& limits) {
+  Loaded out;
+  if (text.size() > limits.max_bytes) {
+    diags.error({}, {}, "input is larger than the limit of " + std::to_string(limits.max_bytes) + " bytes");
+    out.failure = LoadFailure::unreadable;
+    return out;
+  }
+  if (!check_encoding(text, diags)) {
+    out.failure = LoadFailure::not_yaml;
+    out.text = std::move(text);
+    return out;
+  }
+  out.text = text;
+  std::istringstream in(text);
+  TreeBuilder builder(diags, limits);
+  try {
+    YAML::Parser parser(in);
+    if (!parser.HandleNextDocument(builder) || !builder.saw_document()) {
+      diags.error({1, 1}, {}, "the document is empty");
+      out.failure = LoadFailure::rejected;
+      return out;
+    }
+    out.root = builder.take_root();
+    TreeBuilder extra(diags, limits);
+    if (parser.HandleNextDocument(extra)) {
+      diags.error(extra.document_mark(), {},
+                  "the file holds more than one YAML document (a second '---'); put one document in each file");
+      out.failure = LoadFailure::rejected;
+      out.root.reset();
+      return out;
+    }
+  } catch (const Stop& stop) {
+    diags.error(stop.mark, {}, stop.message);
+    out.failure = stop.failure;
+    out.root.reset();
+    return out;
+  } catch (const YAML::Exception& e) {
+    diags.error(Mark{e.mark.line + 1, e.mark.column + 1}, {}, "not valid YAML: " + e.msg);
+    out.failure = LoadFailure::not_yaml;
+    out.root.reset();
+    return out;
+  }
+  if (!out.root || out.root->kind == Node::Kind::null) {
+    diags.error({1, 1}, {}, "the document is empty");
+    out.failure = LoadFailure::rejected;
+    out.root.reset();
+  }
+  return out;
+}
+
+}  // namespace adrestore::plan

@@ -1,0 +1,291 @@
+#include "plan/validate.h"
+
+#include <algorithm>
+#include <map>
+
+#include "base/duration.h"
+#include "base/text.h"
+#include "plan/convert.h"
+#include "plan/json_convert.h"
+#include "plan/schema_check.h"
+
+namespace adrestore::plan {
+namespace {
+
+const SchemaChecker& plan_schema() {
+  static const std::shared_ptr<SchemaChecker> checker = [] {
+    auto c = SchemaChecker::create(restore_plan_schema_text());
+    if (!c) throw Fatal{c.status()};
+    return *c;
+  }();
+  return *checker;
+}
+
+// Rule 6: a key that looks like it holds a secret, anywhere in the tree.
+void check_secret_keys(const Node& n, const std::string& path, Diagnostics& diags) {
+  if (n.is_map()) {
+    for (std::size_t i = 0; i < n.keys.size(); ++i) {
+      const std::string child = path_child(path, n.keys[i]);
+      const std::string lower = to_lower_ascii(n.keys[i]);
+      const bool secretish = lower.find("password") != std::string::npos || lower.find("secret") != std::string::npos ||
+                             lower.find("pwd") != std::string::npos || lower.find("token") != std::string::npos;
+      if (secretish && child != "spec.credentials.passwordFrom") {
+        diags.error(n.key_marks[i], child,
+                    "'" + n.keys[i] +
+                        "' looks like a literal secret; plans must not hold secrets. Use spec.credentials.passwordFrom "
+                        "(env:NAME, prompt or file:PATH), and let hooks inherit secrets from the runner's environment");
+      }
+      check_secret_keys(n.items[i], child, diags);
+    }
+  } else if (n.is_seq()) {
+    for (std::size_t i = 0; i < n.items.size(); ++i) check_secret_keys(n.items[i], path_index(path, i), diags);
+  }
+}
+
+void check_substitutions(const std::string& value, HookPhase phase, Mark mark, const std::string& path,
+                         Diagnostics& diags) {
+  std::size_t pos = 0;
+  while ((pos = value.find("${", pos)) != std::string::npos) {
+    const std::size_t end = value.find('}', pos + 2);
+    if (end == std::string::npos) {
+      diags.error(mark, path, "'${' is not closed; substitutions look like ${plan.name}");
+      return;
+    }
+    const std::string name = value.substr(pos + 2, end - pos - 2);
+    if (!is_known_substitution(name, phase)) {
+      std::vector<std::string> known = {"plan.name", "plan.dc", "run.id", "run.stateDir", "backup.source"};
+      if (phase == HookPhase::post) known.push_back("run.outcome");
+      std::string msg = "unknown substitution ${" + name + "}";
+      if (name == "run.outcome" && phase == HookPhase::pre) {
+        msg += "; ${run.outcome} is only known to post hooks";
+      } else if (auto guess = did_you_mean(name, known)) {
+        msg += "; did you mean ${" + *guess + "}?";
+      } else {
+        msg += "; known: ${" + join(known, "}, ${") + "}";
+      }
+      diags.error(mark, path, msg);
+    }
+    pos = end + 1;
+  }
+}
+
+void check_hook(const Hook& h, Diagnostics& diags) {
+  if (h.timeout_seconds < 1 || h.timeout_seconds > 86400) {
+    diags.error(h.mark, path_child(h.path, "timeout"), "timeout must be between 1s and 24h; found " +
+                                                            format_duration(h.timeout_seconds));
+  }
+  if (!h.run.empty()) {
+    const Field<std::string>& prog = h.run.front();
+    const std::string& p = prog.value;
+    const bool looks_like_path = p.find('\\') != std::string::npos || p.find('/') != std::string::npos ||
+                                 (p.size() >= 2 && p[1] == ':');
+    if (p.empty()) {
+      diags.error(prog.mark, prog.path, "the program (element 0 of run) is empty");
+    } else if (looks_like_path) {
+      if (Result<WinPath> wp = WinPath::parse(p); !wp) {
+        diags.error(prog.mark, prog.path,
+                    "the program must be an absolute path or a bare program name: " + wp.status().message());
+      }
+    }
+    const std::string lower = to_lower_ascii(p);
+    if (ends_with(lower, ".bat") || ends_with(lower, ".cmd")) {
+      diags.error(prog.mark, prog.path,
+                  "batch files (.bat, .cmd) are refused: Windows runs them through cmd.exe, and hooks never use a "
+                  "shell. Call a program directly");
+    }
+  }
+  for (const Field<std::string>& arg : h.run) check_substitutions(arg.value, h.phase, arg.mark, arg.path, diags);
+  for (const auto& [k, v] : h.env) {
+    const std::string path = path_child(path_child(h.path, "env"), k);
+    bool ok = !k.empty() && k.size() <= 128 && (std::isalpha(static_cast<unsigned char>(k[0])) || k[0] == '_');
+    for (char c : k) ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
+    if (!ok) diags.error(h.mark, path, "'" + k + "' is not a valid environment variable name (letters, digits, _)");
+    if (starts_with(to_lower_ascii(k), "adrestore_")) {
+      diags.error(h.mark, path, "ADRESTORE_* variables are set by adrestore itself and cannot be overridden");
+    }
+    check_substitutions(v, h.phase, h.mark, path, diags);
+  }
+}
+
+}  // namespace
+
+bool is_known_substitution(const std::string& name, HookPhase phase) {
+  if (name == "plan.name" || name == "plan.dc" || name == "run.id" || name == "run.stateDir" ||
+      name == "backup.source") {
+    return true;
+  }
+  return name == "run.outcome" && phase == HookPhase::post;
+}
+
+std::string check_distinguished_name(const std::string& dn) {
+  // RDN ( "," RDN )*, RDN = attr "=" value ( "+" attr "=" value )*; values may escape
+  // special characters with '\' or \XX hex pairs (RFC 4514 section 3).
+  std::size_t i = 0;
+  const std::size_t n = dn.size();
+  if (n == 0) return "is empty";
+  while (i < n) {
+    // attribute type: a name (letter, then letters, digits, '-') or a dotted OID
+    const std::size_t type_start = i;
+    if (std::isalpha(static_cast<unsigned char>(dn[i]))) {
+      while (i < n && (std::isalnum(static_cast<unsigned char>(dn[i])) || dn[i] == '-')) ++i;
+    } else if (std::isdigit(static_cast<unsigned char>(dn[i]))) {
+      while (i < n && (std::isdigit(static_cast<unsigned char>(dn[i])) || dn[i] == '.')) ++i;
+    }
+    if (i == type_start) return "has a component without an attribute name (expected NAME=value) at character " + std::to_string(i + 1);
+    if (i >= n || dn[i] != '=') return "is missing '=' after '" + dn.substr(type_start, i - type_start) + "'";
+    ++i;
+    const std::size_t value_start = i;
+    while (i < n && dn[i] != ',' && dn[i] != '+') {
+      if (dn[i] == '\\') {
+        if (i + 1 >= n) return "ends with a lone backslash";
+        const char e = dn[i + 1];
+        if (std::isxdigit(static_cast<unsigned char>(e))) {
+          if (i + 2 >= n || !std::isxdigit(static_cast<unsigned char>(dn[i + 2]))) return "has a bad \\XX escape";
+          i += 3;
+          continue;
+        }
+        static const std::string special = " \"#+,;<=>\\";
+        if (special.find(e) == std::string::npos) return "has an unknown escape '\\" + std::string(1, e) + "'";
+        i += 2;
+        continue;
+      }
+      if (dn[i] == '"' || dn[i] == ';' || dn[i] == '<' || dn[i] == '>') {
+        return "has an unescaped '" + std::string(1, dn[i]) + "'; escape it with a backslash";
+      }
+      ++i;
+    }
+    if (i == value_start) return "has an empty value after '" + dn.substr(type_start, value_start - 1 - type_start) + "='";
+    if (i < n) {
+      ++i;  // ',' or '+'
+      if (i >= n) return "ends with a separator";
+    }
+  }
+  return {};
+}
+
+void check_semantics(const Node& root, const Plan& plan, Diagnostics& diags) {
+
+  // Rule 5: ranges.
+  if (const Node* spec = root.get("spec")) {
+    if (const Node* backup = spec->get("backup")) {
+      if (const Node* age = backup->get("maxAge"); age && age->is_scalar() && !diags.has_error_at(age->mark)) {
+        if (plan.max_age_seconds < 86400 || plan.max_age_seconds > 3650LL * 86400) {
+          diags.error(age->mark, "spec.backup.maxAge",
+                      "maxAge must be between 1d and 3650d; found " + age->value);
+        }
+      }
+    }
+  }
+
+  // Rules 1-3: paths and containment.
+  struct NamedPath {
+    const Field<WinPath>* field;
+    const char* what;
+  };
+  std::vector<NamedPath> dests;
+  if (plan.dest_database) dests.push_back({&*plan.dest_database, "database destination"});
+  if (plan.dest_logs) dests.push_back({&*plan.dest_logs, "logs destination"});
+  if (plan.dest_checkpoint) dests.push_back({&*plan.dest_checkpoint, "checkpoint destination"});
+  const bool have_source = plan.backup_source.mark.line > 0;
+  if (have_source) {
+    const WinPath& src = plan.backup_source.value;
+    for (const NamedPath& d : dests) {
+      if (d.field->value.equals_or_inside(src)) {
+        diags.error(d.field->mark, d.field->path,
+                    std::string("the ") + d.what + " " + d.field->value.str() + " lies inside the backup source " +
+                        src.str() + "; restoring there would overwrite the backup set");
+      } else if (src.is_inside(d.field->value)) {
+        diags.error(plan.backup_source.mark, plan.backup_source.path,
+                    "the backup source " + src.str() + " lies inside the " + d.what + " " + d.field->value.str() +
+                        "; clearing the destination would destroy the backup set");
+      }
+    }
+    if (plan.quarantine && plan.quarantine->value.equals_or_inside(src)) {
+      diags.error(plan.quarantine->mark, plan.quarantine->path,
+                  "the quarantine " + plan.quarantine->value.str() + " lies inside the backup source " + src.str());
+    }
+  }
+  if (plan.quarantine) {
+    for (const NamedPath& d : dests) {
+      if (plan.quarantine->value.equals_or_inside(d.field->value)) {
+        diags.error(plan.quarantine->mark, plan.quarantine->path,
+                    "the quarantine " + plan.quarantine->value.str() + " lies inside the " + d.what + " " +
+                        d.field->value.str() + "; clearing the destination would sweep up the quarantine");
+      }
+    }
+  }
+
+  // Authoritative DNs (RFC 4514).
+  for (const auto* list : {&plan.authoritative_subtrees, &plan.authoritative_objects}) {
+    for (const Field<std::string>& dn : *list) {
+      if (std::string why = check_distinguished_name(dn.value); !why.empty()) {
+        diags.error(dn.mark, dn.path, "'" + escape_for_terminal(dn.value) + "' is not a distinguished name: it " + why);
+      }
+    }
+  }
+
+  // Rule 4 and hook checks.
+  std::map<std::string, const Hook*> seen;
+  for (const auto* list : {&plan.pre_hooks, &plan.post_hooks}) {
+    for (const Hook& h : *list) {
+      check_hook(h, diags);
+      if (h.name.value.empty()) continue;
+      auto [it, inserted] = seen.emplace(h.name.value, &h);
+      if (!inserted) {
+        diags.error(h.name.mark, h.name.path,
+                    "hook name '" + h.name.value + "' is already used by " + it->second->path +
+                        " (line " + std::to_string(it->second->name.mark.line) + "); hook names must be unique");
+      }
+    }
+  }
+
+  // Label keys are free-form but bounded.
+  if (const Node* labels = root.get("metadata") ? root.get("metadata")->get("labels") : nullptr;
+      labels && labels->is_map()) {
+    for (std::size_t i = 0; i < labels->keys.size(); ++i) {
+      if (labels->keys[i].empty() || labels->keys[i].size() > 63) {
+        diags.error(labels->key_marks[i], path_child("metadata.labels", labels->keys[i]),
+                    "label names must be 1 to 63 characters long");
+      }
+    }
+  }
+}
+
+PlanLoad load_plan_text(std::string text, const std::string& display_name) {
+  PlanLoad out;
+  out.diags = Diagnostics(display_name);
+  Loaded loaded = parse_yaml_text(std::move(text), out.diags);
+  out.failure = loaded.failure;
+  out.text = std::move(loaded.text);
+  if (!loaded.root) return out;
+  const Node& root = *loaded.root;
+  if (!root.is_map()) {
+    out.diags.error(root.mark, {}, "a plan must be a map with apiVersion, kind, metadata and spec; found " +
+                                       describe_node(root));
+    out.failure = LoadFailure::rejected;
+    return out;
+  }
+  check_secret_keys(root, {}, out.diags);  // first, so the schema does not call the key merely unknown
+  plan_schema().check(root, to_json(root), out.diags);
+  Plan plan = convert_plan(root, display_name, out.diags);
+  check_semantics(root, plan, out.diags);
+  out.diags.sort_and_dedupe();
+  if (!out.diags.has_errors()) out.plan = std::move(plan);
+  return out;
+}
+
+PlanLoad load_plan_file(const std::string& path) {
+  Diagnostics diags(path);
+  Result<std::string> text = read_capped_file(path, GuardLimits{}.max_bytes);
+  if (!text) {
+    PlanLoad out;
+    out.diags = Diagnostics(path);
+    const std::string& msg = text.status().message();
+    out.diags.error({}, {}, starts_with(msg, path + ": ") ? msg.substr(path.size() + 2) : msg);
+    out.failure = LoadFailure::unreadable;
+    return out;
+  }
+  return load_plan_text(std::move(*text), path);
+}
+
+}  // namespace adrestore::plan

@@ -1,0 +1,34 @@
+// plan::load: guard -> YAML tree -> JSON Schema -> typed Plan -> semantic rules.
+// Every problem in the file is collected; a Plan is returned only when there is none.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "plan/diagnostic.h"
+#include "plan/guard.h"
+#include "plan/model.h"
+
+namespace adrestore::plan {
+
+struct PlanLoad {
+  LoadFailure failure = LoadFailure::none;
+  Diagnostics diags;
+  std::optional<Plan> plan;  // only when diags has no error
+  std::string text;          // the file's bytes (for the content hash)
+};
+
+// `display_name` is the path as the user wrote it; it prefixes every message.
+PlanLoad load_plan_file(const std::string& path);
+PlanLoad load_plan_text(std::string text, const std::string& display_name);
+
+// The semantic rules of plan-format.md on a typed plan, given the raw tree for rule 6.
+void check_semantics(const Node& root, const Plan& plan, Diagnostics& diags);
+
+// RFC 4514 syntax of a distinguished name; returns an explanation, or empty when valid.
+std::string check_distinguished_name(const std::string& dn);
+
+// Substitutions allowed in hook argv and env values.
+bool is_known_substitution(const std::string& name, HookPhase phase);
+
+}  // namespace adrestore::plan
