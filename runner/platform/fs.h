@@ -1,0 +1,60 @@
+// Every file-system effect goes through here (leveldb's Env). POSIX and Win32 each have
+// one implementation file (fs_posix.cpp, fs_win32.cpp). Paths are host paths (UTF-8).
+//
+// Durability contract: write_file_durable() and rename_durable() return only after the data
+// and the directory entry are on stable storage (fsync of the file and of its directory).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+
+namespace adrestore::platform {
+
+enum class FileType { missing, regular, directory, symlink, other };
+
+struct FileInfo {
+  FileType type = FileType::missing;
+  std::uint64_t size = 0;
+  std::int64_t mtime_unix = 0;
+  bool executable = false;
+};
+
+// Describes the entry itself; never follows a link.
+Result<FileInfo> stat_nofollow(const std::string& path);
+
+// An open file. Closing happens in the destructor; call close() to see its error.
+class File {
+ public:
+  enum class Mode { read, write_new, write_truncate, read_write };
+  static Result<std::unique_ptr<File>> open(const std::string& path, Mode mode);
+  virtual ~File() = default;
+  virtual Result<std::size_t> read(void* buf, std::size_t n) = 0;                      // 0 at end
+  virtual Result<std::size_t> pread(void* buf, std::size_t n, std::uint64_t off) = 0;   // 0 at end
+  virtual Status write_all(const void* buf, std::size_t n) = 0;
+  virtual Status pwrite_all(const void* buf, std::size_t n, std::uint64_t off) = 0;
+  virtual Status sync() = 0;  // data and metadata to stable storage
+  virtual Status truncate(std::uint64_t size) = 0;
+  virtual Result<std::uint64_t> size() = 0;
+  virtual Status close() = 0;
+  // Hints that the file will be read sequentially (posix_fadvise); best effort.
+  virtual void advise_sequential() {}
+};
+
+Result<std::string> read_file(const std::string& path, std::size_t max_bytes);
+// Writes to path.tmp-<random>, syncs it, renames it over path, and syncs the directory.
+Status write_file_durable(const std::string& path, const std::string& data);
+// rename(2) then fsync of both parent directories.
+Status rename_durable(const std::string& from, const std::string& to);
+Status sync_dir(const std::string& dir);
+Status create_dirs(const std::string& path);  // like mkdir -p; syncs each created level's parent
+Status remove_file(const std::string& path);   // a regular file or a link, never a directory tree
+Result<std::vector<std::string>> list_dir(const std::string& path);  // names, sorted, no . or ..
+std::string parent_dir(const std::string& path);
+std::string join_path(const std::string& a, const std::string& b);
+
+}  // namespace adrestore::platform

@@ -1,0 +1,248 @@
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <random>
+
+#include "platform/fs.h"
+
+namespace adrestore::platform {
+namespace {
+
+Status errno_status(const std::string& what, const std::string& path, int err) {
+  Code code = Code::io;
+  if (err == ENOENT) code = Code::not_found;
+  return Status::error(code, what + " " + path + ": " + std::strerror(err));
+}
+
+class PosixFile : public File {
+ public:
+  PosixFile(int fd, std::string path) : m_fd(fd), m_path(std::move(path)) {}
+  ~PosixFile() override {
+    if (m_fd >= 0) ::close(m_fd);
+  }
+  Result<std::size_t> read(void* buf, std::size_t n) override {
+    for (;;) {
+      const ssize_t r = ::read(m_fd, buf, n);
+      if (r >= 0) return static_cast<std::size_t>(r);
+      if (errno != EINTR) return errno_status("cannot read", m_path, errno);
+    }
+  }
+  Result<std::size_t> pread(void* buf, std::size_t n, std::uint64_t off) override {
+    for (;;) {
+      const ssize_t r = ::pread(m_fd, buf, n, static_cast<off_t>(off));
+      if (r >= 0) return static_cast<std::size_t>(r);
+      if (errno != EINTR) return errno_status("cannot read", m_path, errno);
+    }
+  }
+  Status write_all(const void* buf, std::size_t n) override {
+    const char* p = static_cast<const char*>(buf);
+    while (n > 0) {
+      const ssize_t w = ::write(m_fd, p, n);
+      if (w < 0) {
+        if (errno == EINTR) continue;
+        return errno_status("cannot write", m_path, errno);
+      }
+      p += w;
+      n -= static_cast<std::size_t>(w);
+    }
+    return Status::ok();
+  }
+  Status pwrite_all(const void* buf, std::size_t n, std::uint64_t off) override {
+    const char* p = static_cast<const char*>(buf);
+    while (n > 0) {
+      const ssize_t w = ::pwrite(m_fd, p, n, static_cast<off_t>(off));
+      if (w < 0) {
+        if (errno == EINTR) continue;
+        return errno_status("cannot write", m_path, errno);
+      }
+      p += w;
+      off += static_cast<std::uint64_t>(w);
+      n -= static_cast<std::size_t>(w);
+    }
+    return Status::ok();
+  }
+  Status sync() override {
+    if (::fsync(m_fd) != 0) return errno_status("cannot flush", m_path, errno);
+    return Status::ok();
+  }
+  Status truncate(std::uint64_t size) override {
+    if (::ftruncate(m_fd, static_cast<off_t>(size)) != 0) return errno_status("cannot truncate", m_path, errno);
+    return Status::ok();
+  }
+  Result<std::uint64_t> size() override {
+    struct stat st {};
+    if (::fstat(m_fd, &st) != 0) return errno_status("cannot stat", m_path, errno);
+    return static_cast<std::uint64_t>(st.st_size);
+  }
+  Status close() override {
+    const int fd = m_fd;
+    m_fd = -1;
+    if (fd >= 0 && ::close(fd) != 0) return errno_status("cannot close", m_path, errno);
+    return Status::ok();
+  }
+  void advise_sequential() override {
+#ifdef POSIX_FADV_SEQUENTIAL
+    ::posix_fadvise(m_fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+#endif
+  }
+
+ private:
+  int m_fd;
+  std::string m_path;
+};
+
+}  // namespace
+
+Result<FileInfo> stat_nofollow(const std::string& path) {
+  struct stat st {};
+  FileInfo info;
+  if (::lstat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT || errno == ENOTDIR) return info;
+    return errno_status("cannot stat", path, errno);
+  }
+  if (S_ISREG(st.st_mode)) {
+    info.type = FileType::regular;
+  } else if (S_ISDIR(st.st_mode)) {
+    info.type = FileType::directory;
+  } else if (S_ISLNK(st.st_mode)) {
+    info.type = FileType::symlink;
+  } else {
+    info.type = FileType::other;
+  }
+  info.size = static_cast<std::uint64_t>(st.st_size);
+  info.mtime_unix = static_cast<std::int64_t>(st.st_mtime);
+  info.executable = (st.st_mode & 0111) != 0;
+  return info;
+}
+
+Result<std::unique_ptr<File>> File::open(const std::string& path, Mode mode) {
+  int flags = O_CLOEXEC;
+  switch (mode) {
+    case Mode::read:
+      flags |= O_RDONLY | O_NOFOLLOW;
+      break;
+    case Mode::write_new:
+      flags |= O_WRONLY | O_CREAT | O_EXCL;
+      break;
+    case Mode::write_truncate:
+      flags |= O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW;
+      break;
+    case Mode::read_write:
+      flags |= O_RDWR | O_CREAT | O_NOFOLLOW;
+      break;
+  }
+  const int fd = ::open(path.c_str(), flags, 0644);
+  if (fd < 0) return errno_status("cannot open", path, errno);
+  return std::unique_ptr<File>(new PosixFile(fd, path));
+}
+
+Result<std::string> read_file(const std::string& path, std::size_t max_bytes) {
+  auto f = File::open(path, File::Mode::read);
+  if (!f) return f.status();
+  std::string out;
+  char buf[65536];
+  for (;;) {
+    auto n = (*f)->read(buf, sizeof buf);
+    if (!n) return n.status();
+    if (*n == 0) break;
+    if (out.size() + *n > max_bytes) {
+      return Status::error(Code::invalid_input, path + " is larger than the limit of " + std::to_string(max_bytes) + " bytes");
+    }
+    out.append(buf, *n);
+  }
+  return out;
+}
+
+Status sync_dir(const std::string& dir) {
+  const int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return errno_status("cannot open directory", dir, errno);
+  const int rc = ::fsync(fd);
+  const int err = errno;
+  ::close(fd);
+  if (rc != 0) return errno_status("cannot flush directory", dir, err);
+  return Status::ok();
+}
+
+Status write_file_durable(const std::string& path, const std::string& data) {
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  const std::string tmp = path + ".tmp-" + std::to_string(rng() % 1000000000ULL);
+  {
+    auto f = File::open(tmp, File::Mode::write_new);
+    if (!f) return f.status();
+    Status s = (*f)->write_all(data.data(), data.size());
+    if (s) s = (*f)->sync();
+    if (s) s = (*f)->close();
+    if (!s) {
+      ::unlink(tmp.c_str());
+      return s;
+    }
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    const int err = errno;
+    ::unlink(tmp.c_str());
+    return errno_status("cannot rename onto", path, err);
+  }
+  return sync_dir(parent_dir(path));
+}
+
+Status rename_durable(const std::string& from, const std::string& to) {
+  if (::rename(from.c_str(), to.c_str()) != 0) return errno_status("cannot rename " + from + " to", to, errno);
+  Status s = sync_dir(parent_dir(to));
+  if (s && parent_dir(from) != parent_dir(to)) s = sync_dir(parent_dir(from));
+  return s;
+}
+
+Status create_dirs(const std::string& path) {
+  if (path.empty()) return Status::ok();
+  auto info = stat_nofollow(path);
+  if (!info) return info.status();
+  if (info->type == FileType::directory) return Status::ok();
+  if (info->type != FileType::missing) return Status::error(Code::io, path + " exists and is not a directory");
+  const std::string parent = parent_dir(path);
+  if (!parent.empty() && parent != path) {
+    Status s = create_dirs(parent);
+    if (!s) return s;
+  }
+  if (::mkdir(path.c_str(), 0755) != 0 && errno != EEXIST) return errno_status("cannot create directory", path, errno);
+  return sync_dir(parent.empty() ? "." : parent);
+}
+
+Status remove_file(const std::string& path) {
+  if (::unlink(path.c_str()) != 0) return errno_status("cannot remove", path, errno);
+  return Status::ok();
+}
+
+Result<std::vector<std::string>> list_dir(const std::string& path) {
+  DIR* d = ::opendir(path.c_str());
+  if (!d) return errno_status("cannot list", path, errno);
+  std::vector<std::string> names;
+  while (dirent* e = ::readdir(d)) {
+    const std::string name = e->d_name;
+    if (name != "." && name != "..") names.push_back(name);
+  }
+  ::closedir(d);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+std::string parent_dir(const std::string& path) {
+  std::string p = path;
+  while (p.size() > 1 && p.back() == '/') p.pop_back();
+  const std::size_t pos = p.rfind('/');
+  if (pos == std::string::npos) return ".";
+  if (pos == 0) return "/";
+  return p.substr(0, pos);
+}
+
+std::string join_path(const std::string& a, const std::string& b) {
+  if (a.empty()) return b;
+  if (a.back() == '/') return a + b;
+  return a + "/" + b;
+}
+
+}  // namespace adrestore::platform
