@@ -1,0 +1,38 @@
+// Disks of a simulated world: E:\NTDS\ntds.dit is <world>/fs/E/NTDS/ntds.dit and
+// \\srv\share\x is <world>/fs/UNC/srv/share/x, looked up case-insensitively.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "host/disks.h"
+
+namespace adrestore::host {
+
+class SimDisks : public Disks {
+ public:
+  explicit SimDisks(std::string world_dir);
+
+  // Write fault hook: called before each write with the Windows path and the byte count;
+  // a failed Status fails the write (the simulator's diskFull fault uses it).
+  using WriteGate = std::function<Status(const WinPath& path, std::uint64_t bytes)>;
+  void set_write_gate(WriteGate gate) { m_gate = std::move(gate); }
+
+  Result<std::string> host_path(const WinPath& p) override;
+  Result<platform::FileInfo> stat(const WinPath& p) override;
+  Result<std::vector<std::string>> list(const WinPath& dir) override;
+  Result<std::unique_ptr<platform::File>> open(const WinPath& p, platform::File::Mode mode) override;
+  Status rename(const WinPath& from, const WinPath& to) override;
+  Status remove(const WinPath& p) override;
+  Status create_dirs(const WinPath& dir) override;
+  Status sync_dir(const WinPath& dir) override;
+
+  const std::string& world_dir() const { return m_world; }
+
+ private:
+  std::string m_world;
+  WriteGate m_gate;
+};
+
+}  // namespace adrestore::host
