@@ -71,6 +71,8 @@ std::string describe(const ProcessResult& r) {
   } else if (r.signal != 0) {
     how = "killed by signal " + std::to_string(r.signal) + " (" + signal_name(r.signal) + ")";
     if (r.core_dumped) how += ", core dumped";
+  } else if (r.timed_out || r.cancelled) {
+    how = "terminated";  // Windows: TerminateJobObject leaves no signal to report
   } else {
     how = "ended without an exit status";
   }

@@ -92,6 +92,10 @@ TEST_CASE("results describe themselves in plain words") {
   r.timed_out = true;
   r.duration = std::chrono::milliseconds(120400);
   CHECK(describe(r) == "timed out after 2m and was stopped (exit code 7)");
+  ProcessResult stopped;  // Windows: TerminateJobObject leaves no signal
+  stopped.timed_out = true;
+  stopped.duration = std::chrono::milliseconds(5000);
+  CHECK(describe(stopped) == "timed out after 5s and was stopped (terminated)");
   ProcessResult failed;
   failed.spawn_error = Status::error(Code::not_found, "cannot run C:\\x.exe: not found");
   CHECK(describe(failed) == "could not start: cannot run C:\\x.exe: not found");
