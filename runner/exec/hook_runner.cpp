@@ -208,7 +208,7 @@ HookResult run_hook(const plan::Hook& hook, const HookContext& ctx, const HookRu
            shown(ctx.run_id, opts.secrets) + ", started " + utc_now() + " ====");
   Result<Prepared> prepared = prepare(hook, ctx, opts);
   if (!prepared) {
-    result.error = prepared.status();
+    result.error = Status::error(prepared.status().code(), redact(prepared.status().message(), opts.secrets));
     result.description = redact("could not start: " + result.error.message(), opts.secrets);
     log.line("could not start: " + shown(result.error.message(), opts.secrets));
     log.line("==== end: spawn-failed ====");
@@ -235,7 +235,9 @@ HookResult run_hook(const plan::Hook& hook, const HookContext& ctx, const HookRu
   result.timed_out = pr.timed_out;
   result.output_truncated = pr.output_truncated;
   result.strays = pr.strays;
-  result.error = pr.spawn_error;
+  result.error = pr.spawn_error.is_ok()
+                     ? pr.spawn_error
+                     : Status::error(pr.spawn_error.code(), redact(pr.spawn_error.message(), opts.secrets));
   result.description = redact(platform::describe(pr), opts.secrets);
   log.note_error(pr.output_error);
 

@@ -54,7 +54,13 @@ Result<std::vector<std::string>> hook_environment(const plan::Hook& hook, const 
                                                   const std::vector<std::string>& base_env,
                                                   const std::vector<std::string>& secrets) {
   const platform::EnvNameCase name_case = platform::native_env_name_case();
-  std::vector<std::string> env = base_env;
+  // Entries that are not NAME=VALUE (a parent can pass anything to execve) are dropped rather
+  // than failing every hook.
+  std::vector<std::string> env;
+  for (const std::string& e : base_env) {
+    const std::string_view name = platform::env_entry_name(e);
+    if (!name.empty() && name.size() < e.size() && e.find('\0') == std::string::npos) env.push_back(e);
+  }
   for (const auto& [name, value] : hook.env) {
     auto v = substitute(value, ctx, hook.phase);
     if (!v) return v.status().with_context("env " + name);

@@ -123,6 +123,7 @@ struct Supervision {
   pid_t program = 0;
   bool started = false;
   bool spawn_reported = false;
+  bool program_ended = false;  // its end is known; leftovers may still be being stopped
   bool stop_sent = false;
   Clock::time_point stop_sent_at;
   bool hard_killed = false;
@@ -216,6 +217,7 @@ ProcessResult run_process(const ProcessSpec& spec) {
         r.spawn_error = spawn_failure(spec, static_cast<SpawnStage>(m.a), m.b);
         break;
       case MsgKind::exited:
+        sv.program_ended = true;
         r.duration = std::chrono::duration_cast<std::chrono::milliseconds>(now - start);
         if (WIFEXITED(m.a)) {
           r.exited = true;
@@ -236,7 +238,9 @@ ProcessResult run_process(const ProcessSpec& spec) {
   // Until the shepherd closes the status pipe, which it does only once the tree is gone.
   while (status_r.get() >= 0) {
     const Clock::time_point now = Clock::now();
-    if (!sv.stop_sent) {
+    // Once the program has ended, its deadline no longer applies: the shepherd is only
+    // stopping leftovers, which it does within its own bounds.
+    if (!sv.stop_sent && !sv.program_ended) {
       if (spec.timeout.count() > 0 && now >= start + spec.timeout) {
         r.timed_out = true;
         send_stop(now);
@@ -257,7 +261,7 @@ ProcessResult run_process(const ProcessSpec& spec) {
 
     std::int64_t wait_ms = -1;
     auto at_most = [&](std::int64_t ms) { wait_ms = wait_ms < 0 ? ms : std::min(wait_ms, ms); };
-    if (!sv.stop_sent) {
+    if (!sv.stop_sent && !sv.program_ended) {
       if (spec.timeout.count() > 0) at_most(std::max<std::int64_t>(0, ms_until(start + spec.timeout, now) + 1));
       if (spec.cancel) at_most(100);
     }

@@ -60,6 +60,16 @@ TEST_CASE("the hook environment adds the hook's env and the ADRESTORE_ variables
   CHECK_FALSE(has_entry(*env, "ADRESTORE_PHASE=forged"));
 }
 
+TEST_CASE("runner environment entries that are not NAME=VALUE are dropped, not fatal") {
+  const plan::Hook hook = make_hook("pause-antivirus", plan::HookPhase::pre, {"avctl"});
+  auto env = hook_environment(hook, make_context("/state"), {"NOEQUALS", "=", "GOOD=1", "EMPTY="}, {});
+  REQUIRE(env);
+  CHECK(has_entry(*env, "GOOD=1"));
+  CHECK(has_entry(*env, "EMPTY="));
+  CHECK_FALSE(has_entry(*env, "NOEQUALS"));
+  CHECK_FALSE(has_entry(*env, "="));
+}
+
 TEST_CASE("a pre hook gets no outcome, even one left in the runner's environment") {
   const plan::Hook hook = make_hook("pause-antivirus", plan::HookPhase::pre, {"avctl"});
   auto env = hook_environment(hook, make_context("/state"), {"ADRESTORE_OUTCOME=succeeded"}, {});

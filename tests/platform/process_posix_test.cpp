@@ -230,6 +230,22 @@ TEST_CASE("processes a program leaves behind are stopped when it exits") {
   for (int pid : pids) CHECK_MESSAGE(process_gone(pid), "process " << pid << " survived");
 }
 
+TEST_CASE("a program that ends in time is not called timed out while its leftovers are being stopped") {
+  TempDir dir;
+  // The leftover ignores SIGTERM, so stopping it takes the whole grace, past the deadline.
+  const std::string main = write_script(dir, "main.sh",
+                                        "#!/bin/sh\n(trap '' TERM; exec sleep 100) &\nsleep 0.5\nexit 0\n");
+  ProcessSpec spec;
+  spec.argv = {main};
+  spec.env = base_env();
+  spec.timeout = 1000ms;
+  spec.kill_grace = 1000ms;
+  const ProcessResult r = run_process(spec);
+  CHECK(r.succeeded());
+  CHECK_FALSE(r.timed_out);
+  CHECK(r.duration < 1000ms);
+}
+
 TEST_CASE("the program's tree dies with the runner") {
   TempDir dir;
   write_script(dir, "child.sh", "#!/bin/sh\ntrap '' TERM\necho $$ >> \"$PIDS\"\nexec sleep 100\n");
