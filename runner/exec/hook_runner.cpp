@@ -134,7 +134,7 @@ HookOutcome outcome_of(const platform::ProcessResult& r) {
 
 }  // namespace
 
-const char* to_string(RunOutcome v) { return v == RunOutcome::succeeded ? "succeeded" : "failed"; }
+const char* to_string(RestoreOutcome v) { return v == RestoreOutcome::succeeded ? "succeeded" : "failed"; }
 
 const char* to_string(HookOutcome v) {
   switch (v) {
@@ -255,10 +255,10 @@ HookVerdict hook_verdict(const HookResult& r, plan::OnError on_error) {
   return on_error == plan::OnError::keep_going ? HookVerdict::proceed_despite_failure : HookVerdict::stop;
 }
 
-bool should_run_post_hook(plan::When when, RunOutcome outcome) {
+bool should_run_post_hook(plan::When when, RestoreOutcome outcome) {
   switch (when) {
-    case plan::When::success: return outcome == RunOutcome::succeeded;
-    case plan::When::failure: return outcome == RunOutcome::failed;
+    case plan::When::success: return outcome == RestoreOutcome::succeeded;
+    case plan::When::failure: return outcome == RestoreOutcome::failed;
     case plan::When::always: return true;
   }
   return true;

@@ -32,8 +32,8 @@
 namespace adrestore::exec {
 
 // How the restore ended, as post hooks see it (${run.outcome}, ADRESTORE_OUTCOME, `when`).
-enum class RunOutcome { succeeded, failed };
-const char* to_string(RunOutcome v);
+enum class RestoreOutcome { succeeded, failed };
+const char* to_string(RestoreOutcome v);
 
 struct HookContext {
   std::string plan_name;
@@ -41,7 +41,7 @@ struct HookContext {
   std::string run_id;
   std::string state_dir;              // host path; logs go under <state_dir>/logs/hooks
   std::string backup_source;          // the plan's Windows path, as the plan names it
-  std::optional<RunOutcome> outcome;  // set for post hooks
+  std::optional<RestoreOutcome> outcome;  // set for post hooks
   std::vector<std::string> secret_env_names;  // removed from every hook's environment
 };
 
@@ -109,7 +109,7 @@ inline bool continues(HookVerdict v) {
 }
 
 // success: only after a successful restore; failure: only after a failed one; always: both.
-bool should_run_post_hook(plan::When when, RunOutcome outcome);
+bool should_run_post_hook(plan::When when, RestoreOutcome outcome);
 
 // The last lines of a hook's log, safe to print on a terminal: control characters and invalid
 // UTF-8 escaped, secrets redacted. At most max_lines lines from the last 64 KiB.

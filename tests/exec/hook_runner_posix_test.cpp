@@ -84,7 +84,7 @@ TEST_CASE("arguments arrive byte-identical after substitution") {
   run.insert(run.end(), tricky.begin(), tricky.end());
   plan::Hook hook = make_hook("notify-ops", plan::HookPhase::post, run);
   hook.env = {{"OUT", "${run.stateDir}/argv.bin"}};
-  w.ctx.outcome = exec::RunOutcome::succeeded;
+  w.ctx.outcome = exec::RestoreOutcome::succeeded;
   const HookResult r = exec::run_hook(hook, w.ctx, w.opts);
   REQUIRE(r.outcome == HookOutcome::succeeded);
   std::vector<std::string> want = {"--plan", "dc01-corp", "DC01.corp.example.com", "20261124T180500Z-7f3a",
@@ -103,7 +103,7 @@ TEST_CASE("a hook sees its env and the ADRESTORE_ variables, never the password 
   w.opts.base_env.push_back("LEAKY_COPY=before-" + secret + "-after");
   w.opts.secrets = {secret};
   w.ctx.secret_env_names = {"ADRESTORE_DSRM_PASSWORD"};
-  w.ctx.outcome = exec::RunOutcome::failed;
+  w.ctx.outcome = exec::RestoreOutcome::failed;
   // The hook prints the secret (it could have got it elsewhere), once split across two writes.
   w.tool("notify.exe",
          "env > \"$ADRESTORE_STATE_DIR/env.txt\"\necho \"the password is " + secret +

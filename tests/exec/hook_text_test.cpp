@@ -22,7 +22,7 @@ TEST_SUITE("hooks") {
 
 TEST_CASE("the six substitutions are replaced and nothing else is templated") {
   HookContext ctx = make_context("/var/lib/adrestore/dc01-corp");
-  ctx.outcome = RunOutcome::failed;
+  ctx.outcome = RestoreOutcome::failed;
   auto v = substitute("${plan.name}|${plan.dc}|${run.id}|${run.stateDir}|${backup.source}|${run.outcome}", ctx,
                       plan::HookPhase::post);
   REQUIRE(v);
@@ -45,7 +45,7 @@ TEST_CASE("the hook environment adds the hook's env and the ADRESTORE_ variables
   plan::Hook hook = make_hook("notify-ops", plan::HookPhase::post, {"notify"});
   hook.env = {{"TARGET", "ops-${plan.name}"}, {"PATH", "/opt/hook/bin"}};
   HookContext ctx = make_context("/state");
-  ctx.outcome = RunOutcome::succeeded;
+  ctx.outcome = RestoreOutcome::succeeded;
   auto env = hook_environment(hook, ctx, {"PATH=/usr/bin", "KEEP=1", "ADRESTORE_PHASE=forged"}, {});
   REQUIRE(env);
   CHECK(has_entry(*env, "KEEP=1"));
@@ -137,12 +137,12 @@ TEST_CASE("a hook's result and onError decide whether the restore continues") {
 }
 
 TEST_CASE("post hooks run when their `when` matches the outcome") {
-  CHECK(should_run_post_hook(plan::When::success, RunOutcome::succeeded));
-  CHECK_FALSE(should_run_post_hook(plan::When::success, RunOutcome::failed));
-  CHECK(should_run_post_hook(plan::When::failure, RunOutcome::failed));
-  CHECK_FALSE(should_run_post_hook(plan::When::failure, RunOutcome::succeeded));
-  CHECK(should_run_post_hook(plan::When::always, RunOutcome::succeeded));
-  CHECK(should_run_post_hook(plan::When::always, RunOutcome::failed));
+  CHECK(should_run_post_hook(plan::When::success, RestoreOutcome::succeeded));
+  CHECK_FALSE(should_run_post_hook(plan::When::success, RestoreOutcome::failed));
+  CHECK(should_run_post_hook(plan::When::failure, RestoreOutcome::failed));
+  CHECK_FALSE(should_run_post_hook(plan::When::failure, RestoreOutcome::succeeded));
+  CHECK(should_run_post_hook(plan::When::always, RestoreOutcome::succeeded));
+  CHECK(should_run_post_hook(plan::When::always, RestoreOutcome::failed));
 }
 
 }  // TEST_SUITE
