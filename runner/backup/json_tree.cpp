@@ -73,6 +73,7 @@ class TreeSax {
 
   bool key(json::string_t& k) {
     const Mark mark = next_mark();
+    if (k.size() > m_limits.max_scalar_bytes) return fail(mark, "a key of " + std::to_string(k.size()) + " bytes");
     Level& level = m_stack.back();
     if (!level.seen.insert(k).second) {
       // Keep going so that every duplicate is reported, but the tree is not used.
@@ -148,6 +149,10 @@ class TreeSax {
     Node n;
     n.mark = next_mark();
     if (!count_node(n.mark)) return false;
+    if (value.size() > m_limits.max_scalar_bytes) {
+      return fail(n.mark, "a value of " + std::to_string(value.size()) + " bytes; at most " +
+                              std::to_string(m_limits.max_scalar_bytes) + " are allowed in one value");
+    }
     n.kind = kind;
     n.quoted = quoted;
     if (kind == Node::Kind::scalar) n.value = std::move(value);

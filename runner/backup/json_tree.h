@@ -18,6 +18,8 @@ struct JsonLimits {
   std::size_t max_bytes = 16u << 20;
   int max_depth = 16;
   std::size_t max_nodes = 1000000;
+  // Long strings are refused before any regular expression of the schema sees them.
+  std::size_t max_scalar_bytes = 128u << 10;
 };
 
 // Parses `text`. Strings become quoted scalars, numbers and booleans plain scalars (their

@@ -61,6 +61,10 @@ std::optional<std::int64_t> integer(const Field& f) {
 std::optional<WinPath> windows_path(const Field& f, Diagnostics& diags) {
   auto s = str(f);
   if (!s) return std::nullopt;
+  if (s->size() > 32767) {
+    diags.error(f.mark(), f.path, "the path is " + std::to_string(s->size()) + " characters; Windows allows 32767");
+    return std::nullopt;
+  }
   auto p = WinPath::parse(*s);
   if (!p) {
     diags.error(f.mark(), f.path, p.status().message());
@@ -68,6 +72,26 @@ std::optional<WinPath> windows_path(const Field& f, Diagnostics& diags) {
   }
   return *p;
 }
+
+// Long values are cut in messages; the field path already says which one it is.
+std::string shown(const std::string& s) {
+  return escape_for_terminal(s.size() > 80 ? s.substr(0, 77) + "..." : s);
+}
+
+// What the plan schema's domainController pattern allows: DNS labels of 1-63 letters,
+// digits and hyphens (not leading), dot-separated, at most 255 characters.
+bool is_host_name(const std::string& s) {
+  if (s.empty() || s.size() > 255) return false;
+  for (const std::string& label : split(s, '.')) {
+    if (label.empty() || label.size() > 63 || label.front() == '-') return false;
+    for (char c : label) {
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-') return false;
+    }
+  }
+  return true;
+}
+
+constexpr std::size_t k_max_token_base64 = 87384;  // 64 KiB of token
 
 bool is_power_of_two(std::uint64_t v) { return v != 0 && (v & (v - 1)) == 0; }
 
@@ -79,7 +103,7 @@ std::optional<ManifestFile> read_file_entry(const Node& node, const json& value,
   const Field fpath = field(node, value, path, "path");
   if (auto s = str(fpath)) {
     if (std::string why = check_set_relative_path(*s); !why.empty()) {
-      diags.error(fpath.mark(), fpath.path, "'" + escape_for_terminal(*s) + "' " + why);
+      diags.error(fpath.mark(), fpath.path, "'" + shown(*s) + "' " + why);
     }
     f.path = *s;
   }
@@ -168,12 +192,18 @@ void check_collisions(const Node& files_node, const std::vector<std::optional<Ma
 void read_manifest(const Node& root, const json& doc, Diagnostics& diags, Manifest& m) {
   auto f = [&](const std::string& key) { return field(root, doc, {}, key); };
 
-  if (auto s = str(f("dc"))) m.dc = *s;
+  const Field dc = f("dc");
+  if (auto s = str(dc)) {
+    if (!is_host_name(*s)) {
+      diags.error(dc.mark(), dc.path, "'" + shown(*s) + "' is not a host name such as DC01 or DC01.corp.example.com");
+    }
+    m.dc = *s;
+  }
   const Field created = f("createdAt");
   if (auto s = str(created)) {
     auto t = parse_rfc3339_utc(*s);
     if (!t) {
-      diags.error(created.mark(), created.path, "'" + escape_for_terminal(*s) + "' is " + t.status().message());
+      diags.error(created.mark(), created.path, "'" + shown(*s) + "' is " + t.status().message());
     } else {
       m.created_at = *s;
       m.created_at_unix = *t;
@@ -182,7 +212,9 @@ void read_manifest(const Node& root, const json& doc, Diagnostics& diags, Manife
   const Field token = f("expiryToken");
   if (auto s = str(token)) {
     auto bytes = decode_base64(*s);
-    if (s->empty() || (bytes && bytes->empty())) {
+    if (s->size() > k_max_token_base64) {
+      diags.error(token.mark(), token.path, "the expiry token is longer than 64 KiB; real tokens are a few dozen bytes");
+    } else if (s->empty() || (bytes && bytes->empty())) {
       diags.error(token.mark(), token.path,
                   "the expiry token is empty; DsRestorePrepare needs the token DsBackupPrepare returned, so this "
                   "set cannot be restored");
