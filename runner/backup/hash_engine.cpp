@@ -73,6 +73,11 @@ class Engine {
     m_buffers.reserve(m_max_buffers);
     m_out.problems.resize(targets.size());
     for (const HashTarget& t : targets) m_total_bytes += t.entry->size;
+    // Largest first: the big database's whole-file hash is the longest sequential job, so it
+    // starts at once and the small files fill the other threads around it.
+    for (std::size_t i = 0; i < targets.size(); ++i) m_order.push_back(i);
+    std::stable_sort(m_order.begin(), m_order.end(),
+                     [&](std::size_t a, std::size_t b) { return targets[a].entry->size > targets[b].entry->size; });
   }
 
   HashOutcome run() {
@@ -142,7 +147,7 @@ class Engine {
           }
         }
         if (!f && m_active.size() < m_max_active && m_next < m_targets.size()) {
-          f = start_file(m_next++);
+          f = start_file(m_order[m_next++]);
         }
         if (f) {
           task = Task::whole;
@@ -347,7 +352,8 @@ class Engine {
   std::mutex m_mu;  // guards everything below except buffer contents in use by a task
   std::condition_variable m_cv;
   std::vector<std::unique_ptr<FileState>> m_active;
-  std::size_t m_next = 0;
+  std::vector<std::size_t> m_order;  // target indices in the order files are started
+  std::size_t m_next = 0;            // into m_order
   std::vector<std::unique_ptr<char[]>> m_buffers;
   std::vector<std::size_t> m_free;
   bool m_stop = false;
