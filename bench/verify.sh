@@ -43,13 +43,14 @@ best_os=999999 best_v=999999 os_cpu=0 v_cpu=0 os_rss=0 v_rss=0 ok=true
 for i in $(seq "$RUNS"); do
   /usr/bin/time -f "%e %U %S %M" -o "$SCRATCH/time" openssl dgst -sha256 "${FILES[@]}" >/dev/null
   read -r s u y kb <"$SCRATCH/time"
+  os_s=$s
   if awk -v a="$best_os" -v b="$s" 'BEGIN {exit !(b < a)}'; then best_os=$s; os_cpu=$(awk -v u="$u" -v y="$y" 'BEGIN {print u + y}'); fi
   os_rss=$kb
   /usr/bin/time -f "%e %U %S %M" -o "$SCRATCH/time" "$BIN" verify "$SCRATCH/world" "$THREADS" >"$SCRATCH/verify.json" || ok=false
   read -r s u y kb <"$SCRATCH/time"
   if awk -v a="$best_v" -v b="$s" 'BEGIN {exit !(b < a)}'; then best_v=$s; v_cpu=$(awk -v u="$u" -v y="$y" 'BEGIN {print u + y}'); fi
   [ "$kb" -gt "$v_rss" ] && v_rss=$kb
-  echo "round $i: openssl ${s}s; verify $(cat "$SCRATCH/verify.json")" >&2
+  echo "round $i: openssl ${os_s}s; verify ${s}s $(cat "$SCRATCH/verify.json")" >&2
 done
 
 awk -v bytes="$BYTES" -v os="$best_os" -v v="$best_v" -v osc="$os_cpu" -v vc="$v_cpu" -v osr="$os_rss" -v vr="$v_rss" \

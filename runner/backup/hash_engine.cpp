@@ -35,7 +35,8 @@ struct FileState {
   std::unique_ptr<platform::File> file;
   bool opened = false;
   std::uint64_t read_offset = 0;  // the next byte the whole stream reads
-  bool reading_done = false;      // the whole stream has finished (end, failure or stop)
+  bool reading_done = false;      // the whole stream has finished (end, failure or stop); lock held
+  bool w_finished = false;        // set by the whole stream's own task; copied to reading_done under the lock
   bool complete = false;          // every byte was read and hashed
   bool failed = false;            // a problem that makes the hashes meaningless was reported
   bool w_busy = false;
@@ -46,14 +47,17 @@ struct FileState {
   platform::Digest whole_digest{};
   platform::Sha256 chunk;
   std::size_t chunk_mismatches = 0;
-  std::vector<VerifyProblem> problems;
+  // Each stream writes its own list (they run concurrently); judge() merges them.
+  std::vector<VerifyProblem> w_problems;
+  std::vector<VerifyProblem> c_problems;
 
-  void problem(ProblemKind kind, std::string message) {
+  VerifyProblem& problem(std::vector<VerifyProblem>& list, ProblemKind kind, std::string message) {
     VerifyProblem p;
     p.kind = kind;
     p.file = entry->path;
     p.message = entry->path + ": " + std::move(message);
-    problems.push_back(std::move(p));
+    list.push_back(std::move(p));
+    return list.back();
   }
 };
 
@@ -173,7 +177,7 @@ class Engine {
       lock.lock();
       if (task == Task::whole) {
         f->w_busy = false;
-        if (m_stop) f->reading_done = true;
+        if (m_stop || f->w_finished) f->reading_done = true;
         if (block.len > 0 && f->chunk_stream && !f->failed && !m_stop) {
           f->queued.push_back(block);
         } else {
@@ -203,8 +207,7 @@ class Engine {
     for (auto it = m_active.begin(); it != m_active.end();) {
       FileState& f = **it;
       if (f.reading_done && !f.w_busy && !f.c_busy && f.queued.empty()) {
-        judge(f);
-        m_out.problems[f.target] = std::move(f.problems);
+        m_out.problems[f.target] = judge(f);
         it = m_active.erase(it);
       } else {
         ++it;
@@ -222,18 +225,18 @@ class Engine {
         std::lock_guard<std::mutex> disks_lock(m_disks_mu);
         auto opened = m_disks.open(f.path, platform::File::Mode::read);
         if (!opened) {
-          f.problem(ProblemKind::io, "cannot open the file: " + opened.status().message());
+          f.problem(f.w_problems, ProblemKind::io, "cannot open the file: " + opened.status().message());
           return fail(f);
         }
         f.file = std::move(*opened);
       }
       auto actual = f.file->size();
       if (!actual) {
-        f.problem(ProblemKind::io, actual.status().message());
+        f.problem(f.w_problems, ProblemKind::io, actual.status().message());
         return fail(f);
       }
       if (*actual != size) {
-        f.problem(ProblemKind::size, "the file has " + std::to_string(*actual) + " bytes; the manifest records " +
+        f.problem(f.w_problems, ProblemKind::size, "the file has " + std::to_string(*actual) + " bytes; the manifest records " +
                                          std::to_string(size));
         return fail(f);
       }
@@ -244,11 +247,11 @@ class Engine {
     while (block.len < want) {
       auto n = f.file->read(buf + block.len, want - block.len);
       if (!n) {
-        f.problem(ProblemKind::io, n.status().message());
+        f.problem(f.w_problems, ProblemKind::io, n.status().message());
         return fail(f);
       }
       if (*n == 0) {
-        f.problem(ProblemKind::size, "the file ended at byte " + std::to_string(f.read_offset + block.len) +
+        f.problem(f.w_problems, ProblemKind::size, "the file ended at byte " + std::to_string(f.read_offset + block.len) +
                                          " while it was read; the manifest records " + std::to_string(size) +
                                          " bytes (did it change during the check?)");
         return fail(f);
@@ -263,20 +266,20 @@ class Engine {
       char probe = 0;
       auto extra = f.file->read(&probe, 1);
       if (extra && *extra > 0) {
-        f.problem(ProblemKind::size, "the file is longer than the " + std::to_string(size) +
+        f.problem(f.w_problems, ProblemKind::size, "the file is longer than the " + std::to_string(size) +
                                          " bytes the manifest records (did it change during the check?)");
         return fail(f);
       }
       f.whole_digest = f.whole.finish();
       f.complete = true;
-      f.reading_done = true;
+      f.w_finished = true;
       f.file.reset();
     }
   }
 
   void fail(FileState& f) {
     f.failed = true;
-    f.reading_done = true;
+    f.w_finished = true;
     f.file.reset();
   }
 
@@ -305,23 +308,30 @@ class Engine {
   void chunk_mismatch(FileState& f, std::uint64_t index, std::uint64_t first, std::uint64_t last,
                       const std::string& got, const std::string& want) {
     if (++f.chunk_mismatches > k_max_chunk_problems) return;
-    f.problem(ProblemKind::chunk_hash, "chunk " + std::to_string(index) + " (" + range_text(first, last) +
-                                           ") has SHA-256 " + got + "; the manifest records " + want);
-    f.problems.back().chunk = index;
-    f.problems.back().first_byte = first;
-    f.problems.back().last_byte = last;
+    VerifyProblem& p = f.problem(f.c_problems, ProblemKind::chunk_hash,
+                                 "chunk " + std::to_string(index) + " (" + range_text(first, last) + ") has SHA-256 " +
+                                     got + "; the manifest records " + want);
+    p.chunk = index;
+    p.first_byte = first;
+    p.last_byte = last;
   }
 
-  // The verdict once both streams are done.
-  void judge(FileState& f) {
-    if (!f.complete) return;  // failed (already reported) or stopped by a cancel
+  // The verdict once both streams are done (lock held): the file's problems, in order.
+  std::vector<VerifyProblem> judge(FileState& f) {
+    if (f.complete) judge_hashes(f);  // else failed (already reported) or stopped by a cancel
+    std::vector<VerifyProblem> out = std::move(f.w_problems);
+    for (VerifyProblem& p : f.c_problems) out.push_back(std::move(p));
+    return out;
+  }
+
+  void judge_hashes(FileState& f) {
     const std::string whole = platform::to_hex(f.whole_digest);
     const std::uint64_t size = f.entry->size;
     if (f.entry->chunk_sha256.size() == 1 && whole != f.entry->chunk_sha256[0]) {
       chunk_mismatch(f, 0, 0, size - 1, whole, f.entry->chunk_sha256[0]);
     }
     if (f.chunk_mismatches > k_max_chunk_problems) {
-      f.problem(ProblemKind::chunk_hash, "and " + std::to_string(f.chunk_mismatches - k_max_chunk_problems) +
+      f.problem(f.c_problems, ProblemKind::chunk_hash, "and " + std::to_string(f.chunk_mismatches - k_max_chunk_problems) +
                                              " more chunks do not match");
     }
     if (whole != f.entry->sha256) {
@@ -329,7 +339,7 @@ class Engine {
       if (f.chunk_mismatches == 0 && !f.entry->chunk_sha256.empty()) {
         msg += " (every chunk matches, so the manifest's sha256 field itself was altered or damaged)";
       }
-      f.problem(ProblemKind::file_hash, msg);
+      f.problem(f.c_problems, ProblemKind::file_hash, msg);
     }
   }
 
