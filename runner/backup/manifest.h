@@ -1,10 +1,10 @@
 // The backup set manifest, adrestore-backup.json (doc/backup-manifest.md). A backup set is
 // a folder holding the files the backup API produced and this manifest.
 //
-// Shape: schema/backup-manifest.schema.json (built in); values: the semantic checks in
-// manifest.cpp. The reader treats the manifest as hostile: it refuses path traversal, absolute paths,
+// Shape: schema/backup-manifest.schema.json (built in); values: the rules in manifest.cpp.
+// The reader treats the manifest as hostile: it refuses path traversal, absolute paths,
 // duplicate or case-colliding names, malformed sizes and hashes, unknown format versions
-// and a missing expiry token, each with a clear error.
+// and a missing expiry token, each with a clear error naming the line and field.
 #pragma once
 
 #include <cstdint>

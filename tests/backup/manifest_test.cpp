@@ -251,6 +251,16 @@ TEST_SUITE("backup") {
                                                       0) == 0);
   }
 
+  TEST_CASE("a byte order mark is accepted and positions still count from the first line") {
+    ojson doc = valid_doc();
+    doc["dc"] = 5;
+    ManifestParse p = parse_manifest_diagnostics("\xEF\xBB\xBF" + doc.dump(2), "m.json");
+    REQUIRE(p.diags.items().size() == 1);
+    CHECK(p.diags.items()[0].mark.line == 3);
+    CHECK(p.diags.items()[0].mark.column == 9);
+    CHECK(parse_manifest("\xEF\xBB\xBF" + valid_doc().dump()));
+  }
+
   TEST_CASE("every error in a manifest is reported, not just the first") {
     ojson doc = valid_doc();
     doc["dc"] = "";

@@ -130,6 +130,15 @@ TEST_SUITE("backup") {
     CHECK(r.exit_code == 1);
   }
 
+  TEST_CASE("validate with the win32 backend off Windows notes the set as not checked") {
+    ValidateFixture fx;
+    auto r = run_adrestore({"validate", "--api", "win32", fx.plan});
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("is not reachable from here (the win32 backend cannot reach Windows volumes from this build); "
+                     "not checked") != std::string::npos);
+  }
+
   TEST_CASE("validate with a world that is not a directory is a usage error") {
     testing::TempDir plans;
     const std::string plan = plans.write("p.yaml", plan_text());

@@ -228,27 +228,6 @@ TEST_SUITE("backup") {
     CHECK(verify(set, o).result.ok());
   }
 
-  TEST_CASE("links inside the set are refused, for files and for folders") {
-    SetFixture set;
-    const auto real = set.world() / "elsewhere.log";
-    std::filesystem::copy_file(set.file("logs/edb00001.log"), real);
-    std::filesystem::remove(set.file("logs/edb00001.log"));
-    std::filesystem::create_symlink(real, set.file("logs/edb00001.log"));
-    SetVerification v = verify(set);
-    CHECK(has(v.result, ProblemKind::not_regular, "logs/edb00001.log"));
-    CHECK(v.result.problems.size() == 1);
-
-    std::filesystem::remove(set.file("logs/edb00001.log"));
-    std::filesystem::rename(real, set.file("logs/edb00001.log"));
-    CHECK(verify(set).result.ok());
-    std::filesystem::rename(set.file("logs"), set.world() / "real-logs");
-    std::filesystem::create_directory_symlink(set.world() / "real-logs", set.file("logs"));
-    v = verify(set);
-    CHECK(v.result.problems.size() == 3);
-    CHECK(has(v.result, ProblemKind::not_regular, "logs/edb00002.log"));
-    CHECK(v.result.problems[0].message.find("the folder 'logs' is a link") != std::string::npos);
-  }
-
   TEST_CASE("a folder or device where a file should be is refused") {
     SetFixture set;
     std::filesystem::remove(set.file("edb.chk"));
