@@ -39,6 +39,7 @@ struct FileState {
   bool w_finished = false;        // set by the whole stream's own task; copied to reading_done under the lock
   bool complete = false;          // every byte was read and hashed
   bool failed = false;            // a problem that makes the hashes meaningless was reported
+  bool c_failed = false;          // the chunk stream could not finish (its own flag: no race with the whole stream)
   bool w_busy = false;
   bool c_busy = false;
   bool chunk_stream = false;      // more than one chunk: chunk hashes need their own stream
@@ -169,10 +170,21 @@ class Engine {
         continue;
       }
       lock.unlock();
-      if (task == Task::whole) {
-        run_whole(*f, block);
-      } else {
-        run_chunk(*f, block);
+      try {
+        if (task == Task::whole) {
+          run_whole(*f, block);
+        } else {
+          run_chunk(*f, block);
+        }
+      } catch (const std::exception& e) {
+        // Out of memory or a failing crypto library: this file is not verified, and says so.
+        std::vector<VerifyProblem>& list = task == Task::whole ? f->w_problems : f->c_problems;
+        f->problem(list, ProblemKind::io, std::string("the check failed: ") + e.what());
+        if (task == Task::whole) {
+          fail(*f);
+        } else {
+          f->c_failed = true;
+        }
       }
       lock.lock();
       if (task == Task::whole) {
@@ -318,7 +330,7 @@ class Engine {
 
   // The verdict once both streams are done (lock held): the file's problems, in order.
   std::vector<VerifyProblem> judge(FileState& f) {
-    if (f.complete) judge_hashes(f);  // else failed (already reported) or stopped by a cancel
+    if (f.complete && !f.c_failed) judge_hashes(f);  // else failed (already reported) or stopped by a cancel
     std::vector<VerifyProblem> out = std::move(f.w_problems);
     for (VerifyProblem& p : f.c_problems) out.push_back(std::move(p));
     return out;
