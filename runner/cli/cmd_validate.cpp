@@ -1,10 +1,12 @@
 // adrestore validate PATH... : schema and semantic checks of restore plans.
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 
+#include "backup/plan_check.h"
 #include "base/embedded.h"
 #include "base/text.h"
 #include "cli/app.h"
@@ -60,6 +62,12 @@ void add_validate_command(CLI::App& app, GlobalOptions& global, int& exit_code) 
     std::vector<std::string> paths;
     std::string format = "text";
     std::string junit;
+#ifdef _WIN32
+    std::string api = "win32";
+#else
+    std::string api = "sim";
+#endif
+    std::string world;
   };
   auto opt = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand("validate", "Check restore plans against the schema and the semantic rules");
@@ -67,11 +75,15 @@ void add_validate_command(CLI::App& app, GlobalOptions& global, int& exit_code) 
   cmd->add_option("--format", opt->format, "Output: text, json (one document) or github (workflow annotations)")
       ->check(CLI::IsMember({"text", "json", "github"}));
   cmd->add_option("--junit", opt->junit, "Also write a JUnit XML report to FILE (one test case per plan)");
+  cmd->add_option("--api", opt->api, "Backend used to reach the backup set: sim or win32")
+      ->check(CLI::IsMember({"sim", "win32"}));
+  cmd->add_option("--world", opt->world, "Simulated world whose disks hold the backup set (default: $ADRESTORE_SIM_WORLD)");
   cmd->footer(
       "Examples:\n"
       "  adrestore validate plans/dc01-corp.yaml\n"
       "  adrestore validate --format github plans/\n"
       "  adrestore validate --format json --junit validate.xml plans/\n"
+      "  adrestore validate --api sim --world /tmp/dc01 plans/dc01-corp.yaml   (also checks the backup set)\n"
       "Exit codes: 0 all valid, 1 a plan is invalid, 2 a file is unreadable or not YAML.");
   cmd->callback([opt, &global, &exit_code] {
     const std::vector<std::string> files = expand_paths(opt->paths);
@@ -80,10 +92,17 @@ void add_validate_command(CLI::App& app, GlobalOptions& global, int& exit_code) 
       exit_code = k_exit_usage;
       return;
     }
+    auto reach = backup::reach_backup_sets(opt->api, opt->world);
+    if (!reach) {
+      std::cerr << "adrestore: error: " << reach.status().message() << "\n";
+      exit_code = k_exit_usage;
+      return;
+    }
     std::vector<FileReport> reports;
     bool any_unreadable = false;
     for (const std::string& f : files) {
       plan::PlanLoad load = plan::load_plan_file(f);
+      if (load.plan) backup::check_backup_set(*load.plan, reach->access, std::time(nullptr), load.diags);
       FileReport r;
       r.file = f;
       r.kind = "RestorePlan";
