@@ -328,12 +328,23 @@ std::vector<std::string> check_run(const StepGraph& g, const std::vector<Execute
   bool failed_before = false;
   std::map<std::string, StepOutcome> outcome;
   for (const ExecutedStep& e : run) outcome[e.id] = e.outcome;
+  // Steps 1-5 run before any hook or state-changing step: when they did not all succeed, no
+  // such step is due, not even a post hook whose `when` is failure.
+  bool checks_passed = true;
+  for (const Step* p : order) {
+    if (is_preflight_or_verify(p->kind)) {
+      checks_passed = checks_passed && (succeeded.count(p->id) ||
+                                        (p->resume != ResumeRule::always_repeat && done.count(p->id)));
+    }
+  }
   for (const Step* s : order) {
     if (!phases.count(s->phase)) continue;
     auto it = outcome.find(s->id);
     if (it == outcome.end() && !done.count(s->id)) {
       bool due = false;
-      if (s->step_class == StepClass::finaliser) {
+      if (changes_state(s->kind) && !checks_passed) {
+        due = false;
+      } else if (s->step_class == StepClass::finaliser) {
         due = succeeded.count(s->guard) > 0;
       } else if (s->runs_on == RunsOn::success) {
         due = !failed_before;

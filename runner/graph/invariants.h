@@ -53,6 +53,8 @@ struct RunContext {
 // succeeded in this process and backup.verify in this one or an earlier one; a success-only
 // step never after a failure, a failure-only one never without; a finaliser only after its
 // guard succeeded and, when the process finished, always then (13 follows every successful 7);
+// no hook at all, not even a post hook with when: failure, unless steps 1-5 all succeeded
+// (step-graph.md: "steps 1-5 run before any hook or state-changing call");
 // system.restart only after 13 and 14 succeeded and nothing after it in the same process.
 std::vector<std::string> check_run(const StepGraph& graph, const std::vector<ExecutedStep>& run,
                                    const RunContext& context = {});
