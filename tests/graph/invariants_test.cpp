@@ -4,6 +4,7 @@
 
 #include <map>
 
+#include "base/text.h"
 #include "graph/compile.h"
 #include "graph/invariants.h"
 #include "graph/plan_gen.h"
@@ -66,7 +67,7 @@ TEST_SUITE("graph") {
       Result<StepGraph> g = compile(p);
       REQUIRE(g.is_ok());
       const std::vector<std::string> violations = check_invariants(*g, p);
-      CHECK_MESSAGE(violations.empty(), "violations: " << (violations.empty() ? "" : violations.front()));
+      CHECK_MESSAGE(violations.empty(), "violations: " << join(violations, "; "));
       check_nothing_changes_before_checks(*g, "seed " + std::to_string(seed));
 
       // Hooks appear in plan order, as hook.<phase>.<name>.
@@ -127,7 +128,7 @@ TEST_SUITE("graph") {
           REQUIRE(g.is_ok());
           check_nothing_changes_before_checks(*g, label);
           const std::vector<std::string> violations = check_invariants(*g, p);
-          CHECK_MESSAGE(violations.empty(), (violations.empty() ? "" : violations.front()));
+          CHECK_MESSAGE(violations.empty(), "violations: " << join(violations, "; "));
           ++plans;
         }
       }
