@@ -295,7 +295,9 @@ Result<std::vector<ClearAction>> plan_clear(const Resolution& res, const Destina
         qdir = *q;
       }
       for (const std::string& name : l.names) {
-        if (std::string why = check_windows_name(name); !why.empty()) {
+        std::string why = check_windows_name(name);
+        if (why.empty() && name.find_first_of("\\/") != std::string::npos) why = "contains a path separator";
+        if (!why.empty()) {
           return fail("existing file '" + escape_for_terminal(name) + "' in " + dir.str() + ": " + why);
         }
         ClearAction a{dir.child(name), std::nullopt};
