@@ -192,6 +192,12 @@ bool Resolution::complete() const {
 
 Result<Resolution> resolve_destinations(const backup::Manifest& manifest, const ReportedLocations& reported,
                                         const DestinationPolicy& policy) {
+  if (reported.state == LocationsState::call_failed && policy.on_locations_failure == plan::LocationsFailure::fail) {
+    // Even when overrides fix every directory: the plan asked for a failed call to stop the restore.
+    return fail("DsRestoreGetDatabaseLocations failed and spec.restore.onLocationsFailure is fail: the restore stops "
+                "here; set onLocationsFailure: original to restore each file without an override into the directory "
+                "it was backed up from");
+  }
   Resolution res;
   for (RoleDir* r : {&res.database, &res.logs, &res.checkpoint}) {
     Result<RoleDir> got = resolve_role(manifest, reported, policy, r->role);

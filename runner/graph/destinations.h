@@ -12,8 +12,10 @@
 //   3. nothing yet, when the call has not been made (the preview says "reported by the DC
 //      at run time");
 //   4. when the call failed, or did not report the role: with onLocationsFailure original,
-//      each file goes back to the directory it was backed up from (ManifestFile::original);
-//      with fail, resolution fails.
+//      each file goes back to the directory it was backed up from (ManifestFile::original).
+// With onLocationsFailure fail, a failed call fails the resolution even when overrides fix
+// every directory (the plan asked for that); a report that merely lacks a role fails it
+// only for a role no override covers.
 // File names: a DIT placed by the DC's report takes the reported file name when it is the
 // only database file; every other file keeps the name it had on the DC at backup time.
 #pragma once

@@ -95,7 +95,10 @@ TEST_SUITE("graph") {
     CHECK(r.status().code() == Code::failed);
     CHECK(r.status().message().find("DsRestoreGetDatabaseLocations failed and spec.restore.onLocationsFailure is fail") !=
           std::string::npos);
-    CHECK(r.status().message().find("spec.restore.destinations.database") != std::string::npos);
+    p.database = P("E:\\NTDS");
+    p.checkpoint = P("F:\\Logs");
+    CHECK_FALSE(resolve_destinations(m, ReportedLocations::failed(), p).is_ok());
+    CHECK(resolve_destinations(m, ReportedLocations::pending(), p).is_ok());
   }
 
   TEST_CASE("a report that lacks a role falls back per policy for that role") {
