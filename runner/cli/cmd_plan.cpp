@@ -48,10 +48,10 @@ void add_plan_command(CLI::App& app, GlobalOptions& global, int& exit_code) {
   cmd->add_option("--world", opt->world, "Simulated world directory for --api sim (default: $ADRESTORE_SIM_WORLD)");
   cmd->footer(
       "Examples:\n"
-      "  adrestore plan plans/dc01-corp.yaml\n"
-      "  adrestore plan --format json plans/dc01-corp.yaml > dc01.plan.json\n"
-      "  adrestore plan --format dot plans/dc01-corp.yaml | dot -Tsvg > dc01.svg\n"
-      "  adrestore plan --format mermaid plans/dc01-corp.yaml   (paste into a ```mermaid block)\n"
+      "  adrestore plan plans/dc02-hooks.yaml\n"
+      "  adrestore plan --format json plans/dc02-hooks.yaml > dc02.plan.json\n"
+      "  adrestore plan --format dot plans/dc02-hooks.yaml | dot -Tsvg > dc02.svg\n"
+      "  adrestore plan --format mermaid plans/dc02-hooks.yaml  (paste into a ```mermaid block)\n"
       "Nothing is changed. Exit codes: 0 printed, 1 the plan is invalid, 2 the file is unreadable or not YAML.");
   cmd->callback([opt, &global, &exit_code] {
     plan::PlanLoad load = plan::load_plan_file(opt->path);
