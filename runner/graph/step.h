@@ -114,7 +114,9 @@ struct Step {
   bool runs_on_failure() const { return runs_on != RunsOn::success; }
   bool runs_on_success() const { return runs_on != RunsOn::failure; }
   // True when the step may change the machine: state-changing steps, finalisers and hooks
-  // (the compiler classes every hook as state-changing: its effects are unknown).
+  // (the compiler classes every hook as state-changing: its effects are unknown). Such a
+  // step never starts unless steps 1-5 all succeeded in the run, whatever its runs_on says:
+  // after a preflight or backup.verify failure nothing runs, not even a when: failure hook.
   bool may_change_state() const { return step_class != StepClass::read_only; }
 };
 
