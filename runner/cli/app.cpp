@@ -67,6 +67,7 @@ int run(int argc, char** argv) {
       "Examples:\n"
       "  adrestore validate plans/                     check every plan in a folder\n"
       "  adrestore validate --format github plans/     annotations for GitHub Actions\n"
+      "  adrestore plan plans/dc01.yaml                preview the steps a restore would run\n"
       "  adrestore schema > restore-plan.schema.json   the JSON Schema of plan files\n"
       "\nExit codes: 0 ok, 1 invalid input, 2 usage or unreadable file, 3 restore failed safely,\n"
       "4 interrupted (resumable), 5 refused. Run 'adrestore COMMAND --help' for a command's options.");
@@ -86,6 +87,7 @@ int run(int argc, char** argv) {
 
   add_validate_command(app, global, exit_code);
   add_schema_command(app, global, exit_code);
+  add_plan_command(app, global, exit_code);
 
   try {
     app.parse(argc, argv);
