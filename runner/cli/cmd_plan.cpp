@@ -13,22 +13,47 @@
 #include "graph/compile.h"
 #include "graph/invariants.h"
 #include "graph/render.h"
+#include "backup/plan_check.h"
+#include "backup/verify.h"
 #include "plan/validate.h"
 
 namespace adrestore::cli {
 
-// Reads the plan's backup manifest through the chosen API backend and world, so that the
-// preview can list files, sizes and destinations. Returns nullopt when the backup set cannot
-// be reached; the preview then says so.
-// TODO(integrator): read <backup source>\<manifest> through host::Disks (SimDisks for
-// --api sim with --world / $ADRESTORE_SIM_WORLD) and backup::parse_manifest, and list the
-// destination directories that are already known for PreviewInputs::existing.
-std::optional<backup::Manifest> load_manifest_for_preview(const plan::Plan& plan, const std::string& api,
-                                                          const std::string& world) {
-  (void)plan;
-  (void)api;
-  (void)world;
-  return std::nullopt;
+PreviewData load_preview_data(const plan::Plan& plan, const std::string& api, const std::string& world) {
+  PreviewData out;
+  auto reach = backup::reach_backup_sets(api, world);
+  if (!reach) {
+    out.unreachable = reach.status().message();
+    return out;
+  }
+  if (!reach->access.disks) {
+    out.unreachable = reach->access.unreachable_reason;
+    return out;
+  }
+  host::Disks* disks = reach->access.disks;
+  backup::ManifestRead read = backup::read_set_manifest(*disks, plan.backup_source.value, plan.manifest_name);
+  if (read.state != backup::ManifestRead::State::ok || !read.manifest) {
+    out.unreachable = read.message.empty() ? "the manifest could not be read" : read.message;
+    return out;
+  }
+  out.manifest = std::move(read.manifest);
+  // The directories known before the run (overrides, or original locations); the others are
+  // reported by the DC at run time and listed then.
+  auto res = graph::resolve_destinations(*out.manifest, graph::ReportedLocations::pending(),
+                                         graph::destination_policy(plan));
+  if (res) {
+    for (const WinPath& dir : res->directories) {
+      auto names = disks->list(dir);
+      if (!names) continue;
+      graph::DirListing listing{dir, {}};
+      for (const std::string& n : *names) {
+        auto info = disks->stat(dir.child(n));
+        if (info && info->type != platform::FileType::directory) listing.names.push_back(n);
+      }
+      out.existing.push_back(std::move(listing));
+    }
+  }
+  return out;
 }
 
 void add_plan_command(CLI::App& app, GlobalOptions& global, int& exit_code) {
@@ -71,13 +96,10 @@ void add_plan_command(CLI::App& app, GlobalOptions& global, int& exit_code) {
       throw Fatal{Status::error(Code::internal, "the compiled step graph breaks the mandated order (a bug in "
                                                 "adrestore; please report it): " + join(bad, "; "))};
     }
-    std::string world = opt->world;
-    if (world.empty()) {
-      if (const char* env = std::getenv("ADRESTORE_SIM_WORLD")) world = env;
-    }
-    const std::optional<backup::Manifest> manifest = load_manifest_for_preview(*load.plan, opt->api, world);
+    const PreviewData data = load_preview_data(*load.plan, opt->api, opt->world);
     graph::PreviewInputs inputs;
-    inputs.manifest = manifest ? &*manifest : nullptr;
+    inputs.manifest = data.manifest ? &*data.manifest : nullptr;
+    inputs.existing = data.existing;
     if (opt->format == "json") {
       std::cout << graph::render_json(*g, inputs);
     } else if (opt->format == "dot") {

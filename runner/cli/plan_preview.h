@@ -4,14 +4,22 @@
 #include <optional>
 #include <string>
 
+#include <vector>
+
 #include "backup/manifest.h"
+#include "graph/destinations.h"
 #include "plan/model.h"
 
 namespace adrestore::cli {
 
-// The plan's backup manifest, read through the chosen API backend (`api`: sim or win32;
-// `world`: the simulated world directory), or nullopt when the backup set is unreachable.
-std::optional<backup::Manifest> load_manifest_for_preview(const plan::Plan& plan, const std::string& api,
-                                                          const std::string& world);
+struct PreviewData {
+  std::optional<backup::Manifest> manifest;  // nullopt when the backup set is unreachable
+  std::string unreachable;                   // why, for the preview's note
+  std::vector<graph::DirListing> existing;   // files now in the destination directories known before the run
+};
+
+// The plan's backup manifest and the files in the destinations, read through the chosen
+// API backend (`api`: sim or win32; `world`: the simulated world directory).
+PreviewData load_preview_data(const plan::Plan& plan, const std::string& api, const std::string& world);
 
 }  // namespace adrestore::cli
