@@ -81,7 +81,8 @@ void write_text_report(std::ostream& out, const std::vector<FileReport>& files, 
   std::size_t invalid = 0;
   for (const FileReport& f : files) {
     for (const plan::Diagnostic& d : f.diags.items()) {
-      std::string line = plan::format_text(d);
+      // Escape first: the colour codes added below are the only control characters allowed out.
+      std::string line = escape_for_terminal(plan::format_text(d));
       if (color) {
         const std::string sev = std::string(plan::severity_name(d.severity)) + ":";
         const std::size_t pos = line.find(": " + sev);
@@ -90,7 +91,7 @@ void write_text_report(std::ostream& out, const std::vector<FileReport>& files, 
           line = k_bold + line.substr(0, pos) + k_reset + ": " + c + sev + k_reset + line.substr(pos + 2 + sev.size());
         }
       }
-      out << escape_for_terminal(line) << "\n";
+      out << line << "\n";
       if (d.severity == plan::Severity::error) ++errors;
       if (d.severity == plan::Severity::warning) ++warnings;
     }
