@@ -79,10 +79,16 @@ int run(int argc, char** argv) {
                         "Less output");
   app.add_option("--log-level", global.log_level, "Log level: trace, debug, info, warn, error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
-  std::map<std::string, ColorMode> colors{
-      {"auto", ColorMode::auto_}, {"always", ColorMode::always}, {"never", ColorMode::never}};
-  app.add_option("--color", global.color, "Colour: auto, always or never (NO_COLOR is honoured)")
-      ->transform(CLI::CheckedTransformer(colors, CLI::ignore_case));
+  // A plain string check rather than CLI11's CheckedTransformer, whose help and error text
+  // show its internal mapping ({always->1,...}) instead of the words a user types.
+  app.add_option_function<std::string>(
+         "--color",
+         [&global](const std::string& v) {
+           global.color = v == "always" ? ColorMode::always : v == "never" ? ColorMode::never : ColorMode::auto_;
+         },
+         "Colour: auto, always or never (NO_COLOR is honoured)")
+      ->type_name("auto|always|never")
+      ->transform(CLI::IsMember({"auto", "always", "never"}, CLI::ignore_case).description(""));
 
   add_validate_command(app, global, exit_code);
   add_schema_command(app, global, exit_code);
