@@ -19,6 +19,13 @@ namespace {
 
 Mark to_mark(const YAML::Mark& m) { return Mark{m.line + 1, m.column + 1}; }
 
+// The control character find_control_char() found at `pos`, escaped for a message. C1
+// controls are two bytes in UTF-8; showing only the first would print a broken sequence.
+std::string control_char_at(std::string_view text, std::size_t pos) {
+  const std::size_t len = static_cast<unsigned char>(text[pos]) == 0xC2 ? 2 : 1;
+  return escape_for_terminal(text.substr(pos, len));
+}
+
 // Thrown from inside the event handler to abandon the parse at the first fatal problem.
 struct Stop {
   Mark mark;
@@ -73,7 +80,7 @@ class TreeBuilder : public YAML::EventHandler {
     n.mark = to_mark(mark);
     if (auto bad = find_control_char(value, false)) {
       m_diags.error(n.mark, current_path(),
-                    "value contains a control character (" + escape_for_terminal(value.substr(*bad, 1)) +
+                    "value contains a control character (" + control_char_at(value, *bad) +
                         ") at byte " + std::to_string(*bad) + "; only tab and newline are allowed");
     }
     add(std::move(n));
@@ -244,7 +251,7 @@ bool check_encoding(std::string& text, Diagnostics& diags) {
   if (auto ctl = find_control_char(text, true)) {
     const LineCol lc = line_col_at(text, *ctl);
     diags.error({lc.line, lc.column}, {},
-                "the file contains a control character (" + escape_for_terminal(text.substr(*ctl, 1)) +
+                "the file contains a control character (" + control_char_at(text, *ctl) +
                     "); only tab, newline and carriage return are allowed");
     return false;
   }
