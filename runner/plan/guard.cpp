@@ -1,7 +1,12 @@
 #include "plan/guard.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#ifndef _WIN32
+#include <unistd.h>
+#endif
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -261,24 +266,54 @@ bool check_encoding(std::string& text, Diagnostics& diags) {
 }  // namespace
 
 Result<std::string> read_capped_file(const std::string& path, std::size_t max_bytes) {
+  // stat() first so that a device is never opened (opening some has side effects), then the
+  // opened file is checked again: a FIFO swapped in between must not block the read.
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
     return Status::error(Code::usage, path + ": cannot read: " + std::strerror(errno));
   }
   if (S_ISDIR(st.st_mode)) return Status::error(Code::usage, path + ": is a directory, not a file");
   if (!S_ISREG(st.st_mode)) return Status::error(Code::usage, path + ": is not a regular file (a device or a pipe?)");
-  if (static_cast<std::uint64_t>(st.st_size) > max_bytes) {
-    return Status::error(Code::usage, path + ": is " + std::to_string(st.st_size) + " bytes; the limit is " +
+  auto too_big = [&](std::uint64_t size) {
+    return Status::error(Code::usage, path + ": is " + std::to_string(size) + " bytes; the limit is " +
                                           std::to_string(max_bytes) + " bytes");
+  };
+  if (static_cast<std::uint64_t>(st.st_size) > max_bytes) return too_big(static_cast<std::uint64_t>(st.st_size));
+#ifndef _WIN32
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) return Status::error(Code::usage, path + ": cannot read: " + std::strerror(errno));
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return Status::error(Code::usage, path + ": is not a regular file (a device or a pipe?)");
   }
+  // Read one byte past the size seen, to notice a file that grew past the cap meanwhile.
+  std::string text(std::min<std::uint64_t>(static_cast<std::uint64_t>(st.st_size), max_bytes) + 1, '\0');
+  std::size_t n = 0;
+  for (;;) {
+    if (n == text.size()) {
+      if (text.size() > max_bytes) break;
+      text.resize(std::min(text.size() * 2, max_bytes + 1));
+    }
+    const ssize_t got = ::read(fd, &text[n], text.size() - n);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) {
+      const int err = errno;
+      ::close(fd);
+      return Status::error(Code::usage, path + ": read error: " + std::strerror(err));
+    }
+    if (got == 0) break;
+    n += static_cast<std::size_t>(got);
+  }
+  ::close(fd);
+#else
   std::FILE* f = std::fopen(path.c_str(), "rb");
   if (!f) return Status::error(Code::usage, path + ": cannot read: " + std::strerror(errno));
-  std::string text;
-  text.resize(max_bytes + 1);
-  const std::size_t n = std::fread(text.data(), 1, text.size(), f);
+  std::string text(std::min<std::uint64_t>(static_cast<std::uint64_t>(st.st_size), max_bytes) + 1, '\0');
+  const std::size_t n = std::fread(&text[0], 1, text.size(), f);
   const bool err = std::ferror(f) != 0;
   std::fclose(f);
   if (err) return Status::error(Code::usage, path + ": read error");
+#endif
   if (n > max_bytes) {
     return Status::error(Code::usage, path + ": is larger than the limit of " + std::to_string(max_bytes) + " bytes");
   }
