@@ -70,9 +70,8 @@ void check_substitutions(const std::string& value, HookPhase phase, Mark mark, c
 }
 
 void check_hook(const Hook& h, Diagnostics& diags) {
-  if (h.timeout_seconds < 1 || h.timeout_seconds > 86400) {
-    diags.error(h.mark, path_child(h.path, "timeout"), "timeout must be between 1s and 24h; found " +
-                                                            format_duration(h.timeout_seconds));
+  if (h.timeout && (h.timeout_seconds < 1 || h.timeout_seconds > 86400)) {
+    diags.error(h.timeout->mark, h.timeout->path, "timeout must be between 1s and 24h; found " + h.timeout->value);
   }
   if (!h.run.empty()) {
     const Field<std::string>& prog = h.run.front();
@@ -95,15 +94,19 @@ void check_hook(const Hook& h, Diagnostics& diags) {
     }
   }
   for (const Field<std::string>& arg : h.run) check_substitutions(arg.value, h.phase, arg.mark, arg.path, diags);
-  for (const auto& [k, v] : h.env) {
+  for (std::size_t i = 0; i < h.env.size(); ++i) {
+    const auto& [k, v] = h.env[i];
     const std::string path = path_child(path_child(h.path, "env"), k);
     bool ok = !k.empty() && k.size() <= 128 && (std::isalpha(static_cast<unsigned char>(k[0])) || k[0] == '_');
     for (char c : k) ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
-    if (!ok) diags.error(h.mark, path, "'" + k + "' is not a valid environment variable name (letters, digits, _)");
-    if (starts_with(to_lower_ascii(k), "adrestore_")) {
-      diags.error(h.mark, path, "ADRESTORE_* variables are set by adrestore itself and cannot be overridden");
+    if (!ok) {
+      diags.error(h.env_key_marks[i], path,
+                  "'" + escape_for_terminal(k) + "' is not a valid environment variable name (letters, digits, _)");
     }
-    check_substitutions(v, h.phase, h.mark, path, diags);
+    if (starts_with(to_lower_ascii(k), "adrestore_")) {
+      diags.error(h.env_key_marks[i], path, "ADRESTORE_* variables are set by adrestore itself and cannot be overridden");
+    }
+    check_substitutions(v, h.phase, h.env_value_marks[i], path, diags);
   }
 }
 
