@@ -193,27 +193,44 @@ void check_semantics(const Node& root, const Plan& plan, Diagnostics& diags) {
   if (have_source) {
     const WinPath& src = plan.backup_source.value;
     for (const NamedPath& d : dests) {
-      if (d.field->value.equals_or_inside(src)) {
+      const WinPath& dest = d.field->value;
+      if (dest.equals(src)) {
         diags.error(d.field->mark, d.field->path,
-                    std::string("the ") + d.what + " " + d.field->value.str() + " lies inside the backup source " +
-                        src.str() + "; restoring there would overwrite the backup set");
-      } else if (src.is_inside(d.field->value)) {
+                    std::string("the ") + d.what + " " + dest.str() + " is the backup source " + src.str() +
+                        "; restoring there would overwrite the backup set");
+      } else if (dest.is_inside(src)) {
+        diags.error(d.field->mark, d.field->path,
+                    std::string("the ") + d.what + " " + dest.str() + " lies inside the backup source " + src.str() +
+                        "; restoring there would overwrite the backup set");
+      } else if (src.is_inside(dest)) {
         diags.error(plan.backup_source.mark, plan.backup_source.path,
-                    "the backup source " + src.str() + " lies inside the " + d.what + " " + d.field->value.str() +
+                    "the backup source " + src.str() + " lies inside the " + d.what + " " + dest.str() +
                         "; clearing the destination would destroy the backup set");
       }
     }
-    if (plan.quarantine && plan.quarantine->value.equals_or_inside(src)) {
-      diags.error(plan.quarantine->mark, plan.quarantine->path,
-                  "the quarantine " + plan.quarantine->value.str() + " lies inside the backup source " + src.str());
+    if (plan.quarantine) {
+      const WinPath& q = plan.quarantine->value;
+      if (q.equals(src)) {
+        diags.error(plan.quarantine->mark, plan.quarantine->path,
+                    "the quarantine " + q.str() + " is the backup source; quarantined files would mix with the backup set");
+      } else if (q.is_inside(src)) {
+        diags.error(plan.quarantine->mark, plan.quarantine->path,
+                    "the quarantine " + q.str() + " lies inside the backup source " + src.str() +
+                        "; quarantined files would mix with the backup set");
+      } else if (src.is_inside(q)) {
+        diags.error(plan.quarantine->mark, plan.quarantine->path,
+                    "the quarantine " + q.str() + " contains the backup source " + src.str() +
+                        "; keep the backup set out of the quarantine");
+      }
     }
   }
   if (plan.quarantine) {
     for (const NamedPath& d : dests) {
       if (plan.quarantine->value.equals_or_inside(d.field->value)) {
         diags.error(plan.quarantine->mark, plan.quarantine->path,
-                    "the quarantine " + plan.quarantine->value.str() + " lies inside the " + d.what + " " +
-                        d.field->value.str() + "; clearing the destination would sweep up the quarantine");
+                    "the quarantine " + plan.quarantine->value.str() +
+                        (plan.quarantine->value.equals(d.field->value) ? " is the " : " lies inside the ") + d.what +
+                        " " + d.field->value.str() + "; clearing the destination would sweep up the quarantine");
       }
     }
   }
