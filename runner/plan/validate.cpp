@@ -238,6 +238,7 @@ void check_semantics(const Node& root, const Plan& plan, Diagnostics& diags) {
   // Authoritative DNs (RFC 4514).
   for (const auto* list : {&plan.authoritative_subtrees, &plan.authoritative_objects}) {
     for (const Field<std::string>& dn : *list) {
+      if (diags.has_error_at(dn.mark)) continue;  // the schema already refused it (too short, not a string)
       if (std::string why = check_distinguished_name(dn.value); !why.empty()) {
         diags.error(dn.mark, dn.path, "'" + escape_for_terminal(dn.value) + "' is not a distinguished name: it " + why);
       }
