@@ -272,10 +272,10 @@ void check_semantics(const Node& root, const Plan& plan, Diagnostics& diags) {
   }
 }
 
-PlanLoad load_plan_text(std::string text, const std::string& display_name) {
+PlanLoad load_plan_text(std::string text, const std::string& display_name, const GuardLimits& limits) {
   PlanLoad out;
   out.diags = Diagnostics(display_name);
-  Loaded loaded = parse_yaml_text(std::move(text), out.diags);
+  Loaded loaded = parse_yaml_text(std::move(text), out.diags, limits);
   out.failure = loaded.failure;
   out.text = std::move(loaded.text);
   if (!loaded.root) return out;
