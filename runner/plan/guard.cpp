@@ -22,6 +22,9 @@
 namespace adrestore::plan {
 namespace {
 
+const char* const k_alias_refused =
+    "YAML aliases (*name) are not allowed in adrestore files; write the value out in full";
+
 Mark to_mark(const YAML::Mark& m) { return Mark{m.line + 1, m.column + 1}; }
 
 // The control character find_control_char() found at `pos`, escaped for a message. C1
@@ -62,8 +65,7 @@ class TreeBuilder : public YAML::EventHandler {
   }
 
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override {
-    throw Stop{to_mark(mark), "YAML aliases (*name) are not allowed in adrestore files; write the value out in full",
-               LoadFailure::rejected};
+    throw Stop{to_mark(mark), k_alias_refused, LoadFailure::rejected};
   }
 
   void OnAnchor(const YAML::Mark& mark, const std::string&) override { reject_anchor(mark); }
@@ -370,7 +372,16 @@ Loaded parse_yaml_text(std::string text, Diagnostics& diags, const GuardLimits& 
     out.root.reset();
     return out;
   } catch (const YAML::Exception& e) {
-    diags.error(Mark{e.mark.line + 1, e.mark.column + 1}, {}, "not valid YAML: " + e.msg);
+    const Mark mark{e.mark.line + 1, e.mark.column + 1};
+    if (e.msg == YAML::ErrorMsg::UNKNOWN_ANCHOR) {
+      // The parser resolves an alias before our handler sees it; one whose anchor is missing
+      // is still an alias, refused like any other rather than called "not YAML".
+      diags.error(mark, {}, k_alias_refused);
+      out.failure = LoadFailure::rejected;
+      out.root.reset();
+      return out;
+    }
+    diags.error(mark, {}, "not valid YAML: " + e.msg);
     out.failure = LoadFailure::not_yaml;
     out.root.reset();
     return out;
