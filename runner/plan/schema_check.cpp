@@ -1,6 +1,7 @@
 #include "plan/schema_check.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <mutex>
 #include <regex>
 #include <valijson/adapters/nlohmann_json_adapter.hpp>
@@ -62,6 +63,28 @@ bool passes_as_string(const nlohmann::json* schema, const std::string& value) {
   return true;
 }
 
+// A suggestion that looks identical to what was written (a Cyrillic 'о' for a Latin 'o')
+// would puzzle the reader; name the first character outside ASCII so the difference shows.
+std::string suggestion(const std::string& written, const std::string& guess) {
+  std::string out = "; did you mean '" + guess + "'?";
+  for (std::size_t i = 0; i < written.size(); ++i) {
+    const auto c = static_cast<unsigned char>(written[i]);
+    if (c < 0x80) continue;
+    std::uint32_t cp = 0;
+    std::size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+    cp = c & (len == 4 ? 0x07 : len == 3 ? 0x0F : 0x1F);
+    for (std::size_t k = 1; k < len && i + k < written.size(); ++k) {
+      cp = (cp << 6) | (static_cast<unsigned char>(written[i + k]) & 0x3F);
+    }
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "U+%04X", static_cast<unsigned>(cp));
+    out += " ('" + written + "' contains the non-ASCII character " + buf + " at character " +
+           std::to_string(code_points(written.substr(0, i)) + 1) + ")";
+    break;
+  }
+  return out;
+}
+
 // One value that breaks a constraint. `rank` orders the errors of one field: the lowest wins.
 struct ValueError {
   Mark mark;
@@ -83,7 +106,7 @@ ValueError describe_value_error(const std::string& desc, const Node& node, const
     }
     ve.message = "expected " + (expected.empty() ? join_alternatives(options) : expected) + "; found " + found;
     if (node.is_scalar() && expected.empty()) {
-      if (auto guess = did_you_mean(node.value, options)) ve.message += "; did you mean '" + *guess + "'?";
+      if (auto guess = did_you_mean(node.value, options)) ve.message += suggestion(node.value, *guess);
     }
   } else if (starts_with(desc, "Failed to match expected value set by 'const'")) {
     ve.rank = 0;
@@ -263,7 +286,7 @@ void SchemaChecker::check(const Node& root, const nlohmann::json& doc, Diagnosti
         if (diags.has_error_at(node->key_marks[k])) continue;  // already explained (a literal secret)
         std::string msg = "unknown field '" + key + "'";
         if (auto guess = did_you_mean(key, known)) {
-          msg += "; did you mean '" + *guess + "'?";
+          msg += suggestion(key, *guess);
         } else if (key == "when" && path.find("hooks.pre[") != std::string::npos) {
           msg += "; 'when' applies to post hooks only";
         } else if (!known.empty()) {
