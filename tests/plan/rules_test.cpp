@@ -95,6 +95,10 @@ TEST_SUITE("plan") {
     expect_plan_fixture("valid/full.yaml");
   }
 
+  TEST_CASE("rule 7: a suggestion that looks identical to the key names the look-alike character") {
+    expect_plan_fixture("rules/rule7-lookalike-key-bad.yaml");
+  }
+
   TEST_CASE("rule 8: duplicate keys are reported at the second occurrence, naming the first line") {
     expect_plan_fixture("rules/rule8-duplicate-keys-bad.yaml");
     expect_plan_fixture("rules/rule8-same-key-in-different-maps-ok.yaml");
