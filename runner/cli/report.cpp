@@ -116,19 +116,23 @@ void write_text_report(std::ostream& out, const std::vector<FileReport>& files, 
 }
 
 void write_json_report(std::ostream& out, const std::vector<FileReport>& files) {
-  nlohmann::json doc;
+  // ordered_json keeps the fields in reading order (version, files, summary) for people who
+  // look at the report; tools do not care.
+  nlohmann::ordered_json doc;
   doc["version"] = 1;
-  doc["files"] = nlohmann::json::array();
+  doc["files"] = nlohmann::ordered_json::array();
   std::size_t invalid = 0;
   std::size_t errors = 0;
+  std::size_t warnings = 0;
   for (const FileReport& f : files) {
-    nlohmann::json jf;
+    nlohmann::ordered_json jf;
     jf["file"] = f.file;
     if (!f.kind.empty()) jf["kind"] = f.kind;
     jf["valid"] = f.valid();
-    jf["diagnostics"] = nlohmann::json::array();
+    jf["unreadable"] = f.unreadable;  // exit code 2 rather than 1
+    jf["diagnostics"] = nlohmann::ordered_json::array();
     for (const plan::Diagnostic& d : f.diags.items()) {
-      nlohmann::json jd;
+      nlohmann::ordered_json jd;
       jd["severity"] = plan::severity_name(d.severity);
       jd["line"] = d.mark.line;
       jd["column"] = d.mark.column;
@@ -136,11 +140,16 @@ void write_json_report(std::ostream& out, const std::vector<FileReport>& files) 
       jd["message"] = d.message;
       jf["diagnostics"].push_back(jd);
       if (d.severity == plan::Severity::error) ++errors;
+      if (d.severity == plan::Severity::warning) ++warnings;
     }
     if (!f.valid()) ++invalid;
     doc["files"].push_back(jf);
   }
-  doc["summary"] = {{"files", files.size()}, {"valid", files.size() - invalid}, {"invalid", invalid}, {"errors", errors}};
+  doc["summary"] = {{"files", files.size()},
+                    {"valid", files.size() - invalid},
+                    {"invalid", invalid},
+                    {"errors", errors},
+                    {"warnings", warnings}};
   out << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
 }
 
