@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "base/status.h"
+#include "base/text.h"
 #include "cli/exit_codes.h"
 
 namespace adrestore::cli {
@@ -102,6 +103,20 @@ int run(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
+    // CLI11 reports a mistyped command as "A subcommand is required"; name the word instead.
+    const std::vector<std::string> rest = app.remaining();
+    if (!rest.empty() && rest.front().rfind('-', 0) == 0 && app.get_subcommands().empty()) {
+      std::cerr << "adrestore: unknown option '" << rest.front() << "'. Run 'adrestore --help' for the options.\n";
+      return k_exit_usage;
+    }
+    if (!rest.empty() && app.get_subcommands().empty()) {
+      std::vector<std::string> known;
+      for (const CLI::App* sub : app.get_subcommands({})) known.push_back(sub->get_name());
+      std::cerr << "adrestore: unknown command '" << rest.front() << "'";
+      if (auto guess = did_you_mean(rest.front(), known)) std::cerr << "; did you mean '" << *guess << "'?";
+      std::cerr << "\nCommands: " << join(known, ", ") << ". Run 'adrestore --help' for more.\n";
+      return k_exit_usage;
+    }
     app.exit(e);
     return k_exit_usage;
   } catch (const Fatal& f) {
