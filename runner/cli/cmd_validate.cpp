@@ -69,7 +69,7 @@ void add_validate_command(CLI::App& app, GlobalOptions& global, int& exit_code) 
   cmd->add_option("--junit", opt->junit, "Also write a JUnit XML report to FILE (one test case per plan)");
   cmd->footer(
       "Examples:\n"
-      "  adrestore validate plans/dc01-corp.yaml\n"
+      "  adrestore validate plans/dc01-minimal.yaml\n"
       "  adrestore validate --format github plans/\n"
       "  adrestore validate --format json --junit validate.xml plans/\n"
       "Exit codes: 0 all valid, 1 a plan is invalid, 2 a file is unreadable or not YAML.");
