@@ -21,24 +21,40 @@ const SchemaChecker& plan_schema() {
   return *checker;
 }
 
-// Rule 6: a key that looks like it holds a secret, anywhere in the tree.
+// True when `key` contains `word` (lower-case ASCII) in any letter case.
+bool contains_word(const std::string& key, std::string_view word) {
+  if (key.size() < word.size()) return false;
+  for (std::size_t i = 0; i + word.size() <= key.size(); ++i) {
+    std::size_t k = 0;
+    while (k < word.size() && std::tolower(static_cast<unsigned char>(key[i + k])) == word[k]) ++k;
+    if (k == word.size()) return true;
+  }
+  return false;
+}
+
+// Rule 6: a key that looks like it holds a secret, anywhere in the tree. Runs on every node
+// of every plan, so it builds a field path only where one is needed (a hit, or a subtree).
 void check_secret_keys(const Node& n, const std::string& path, Diagnostics& diags) {
   if (n.is_map()) {
     for (std::size_t i = 0; i < n.keys.size(); ++i) {
-      const std::string child = path_child(path, n.keys[i]);
-      const std::string lower = to_lower_ascii(n.keys[i]);
-      const bool secretish = lower.find("password") != std::string::npos || lower.find("secret") != std::string::npos ||
-                             lower.find("pwd") != std::string::npos || lower.find("token") != std::string::npos;
-      if (secretish && child != "spec.credentials.passwordFrom") {
-        diags.error(n.key_marks[i], child,
-                    "'" + n.keys[i] +
+      const std::string& key = n.keys[i];
+      const bool secretish = contains_word(key, "password") || contains_word(key, "secret") ||
+                             contains_word(key, "pwd") || contains_word(key, "token");
+      const Node& child = n.items[i];
+      if (!secretish && !child.is_map() && !child.is_seq()) continue;
+      const std::string child_path = path_child(path, key);
+      if (secretish && child_path != "spec.credentials.passwordFrom") {
+        diags.error(n.key_marks[i], child_path,
+                    "'" + key +
                         "' looks like a literal secret; plans must not hold secrets. Use spec.credentials.passwordFrom "
                         "(env:NAME, prompt or file:PATH), and let hooks inherit secrets from the runner's environment");
       }
-      check_secret_keys(n.items[i], child, diags);
+      check_secret_keys(child, child_path, diags);
     }
   } else if (n.is_seq()) {
-    for (std::size_t i = 0; i < n.items.size(); ++i) check_secret_keys(n.items[i], path_index(path, i), diags);
+    for (std::size_t i = 0; i < n.items.size(); ++i) {
+      if (n.items[i].is_map() || n.items[i].is_seq()) check_secret_keys(n.items[i], path_index(path, i), diags);
+    }
   }
 }
 
