@@ -7,9 +7,9 @@
 // --write DIR writes the generated plans as files (for bench/validate.sh and Ajv) instead.
 #include <algorithm>
 #include <chrono>
-#include <ctime>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -32,7 +32,8 @@ std::string generate_plan(int i, bool invalid) {
   std::string p = "# yaml-language-server: $schema=../schema/restore-plan.schema.json\n"
                   "apiVersion: adrestore/v1\nkind: RestorePlan\nmetadata:\n  name: dc" +
                   n + "\n  domainController: DC" + n + ".corp.example.com\n";
-  if (i % 4 == 3) p += "  description: Restore of DC" + n + " with everything set.\n  labels: {site: hq, tier: \"0\"}\n";
+  if (i % 4 == 3)
+    p += "  description: Restore of DC" + n + " with everything set.\n  labels: {site: hq, tier: \"0\"}\n";
   p += "spec:\n  backup:\n    source: 'D:\\Backups\\DC" + n + "'\n";
   if (invalid) p += "    maxAge: 5 days\n";
   if (i % 4 >= 1) {
@@ -85,9 +86,8 @@ Options parse_args(int argc, char** argv) {
     } else if (a == "--write" && i + 1 < argc) {
       o.write_dir = argv[++i];
     } else {
-      std::fprintf(stderr,
-                   "usage: adrestore_validate_bench [--count N] [--rounds R] [--invalid] [--write DIR]\n"
-                   "Times plan::load_plan_text on N generated plans (default 1000) for R rounds.\n");
+      std::fprintf(stderr, "usage: adrestore_validate_bench [--count N] [--rounds R] [--invalid] [--write DIR]\n"
+                           "Times plan::load_plan_text on N generated plans (default 1000) for R rounds.\n");
       std::exit(2);
     }
   }
@@ -156,7 +156,6 @@ int main(int argc, char** argv) {
   std::printf("  wall per plan: median %.1f us, best %.1f us, worst %.1f us\n", wall_per_plan[wall_per_plan.size() / 2],
               wall_per_plan.front(), wall_per_plan.back());
   if (opt.invalid) std::printf("  errors per plan: %.1f\n", static_cast<double>(errors) / opt.count);
-  std::printf("  first plan, including the schema set-up: %.0f us (%zu errors)\n", first_us,
-              first.diags.error_count());
+  std::printf("  first plan, including the schema set-up: %.0f us (%zu errors)\n", first_us, first.diags.error_count());
   return (!opt.invalid && median > 150.0) ? 3 : 0;
 }

@@ -29,10 +29,10 @@ TEST_SUITE("base") {
     CHECK_FALSE(find_invalid_utf8("plain ascii").has_value());
     CHECK_FALSE(find_invalid_utf8("\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80").has_value());  // é € 😀
     CHECK(find_invalid_utf8("ab\x80") == std::optional<std::size_t>(2));
-    CHECK(find_invalid_utf8("a\xC3") == std::optional<std::size_t>(1));          // truncated
-    CHECK(find_invalid_utf8("\xC0\xAF") == std::optional<std::size_t>(0));       // overlong /
-    CHECK(find_invalid_utf8("\xE0\x80\xAF") == std::optional<std::size_t>(0));   // overlong, 3 bytes
-    CHECK(find_invalid_utf8("\xED\xA0\x80") == std::optional<std::size_t>(0));   // surrogate
+    CHECK(find_invalid_utf8("a\xC3") == std::optional<std::size_t>(1));             // truncated
+    CHECK(find_invalid_utf8("\xC0\xAF") == std::optional<std::size_t>(0));          // overlong /
+    CHECK(find_invalid_utf8("\xE0\x80\xAF") == std::optional<std::size_t>(0));      // overlong, 3 bytes
+    CHECK(find_invalid_utf8("\xED\xA0\x80") == std::optional<std::size_t>(0));      // surrogate
     CHECK(find_invalid_utf8("\xF4\x90\x80\x80") == std::optional<std::size_t>(0));  // past U+10FFFF
     CHECK(find_invalid_utf8("\xFF") == std::optional<std::size_t>(0));
     CHECK(find_invalid_utf8("\xC3\x28") == std::optional<std::size_t>(0));  // bad continuation
@@ -44,7 +44,7 @@ TEST_SUITE("base") {
     CHECK_FALSE(find_control_char("a\rb", true).has_value());
     CHECK(find_control_char("ab\x7F", false) == std::optional<std::size_t>(2));
     CHECK(find_control_char("a\xC2\x85", false) == std::optional<std::size_t>(1));  // C1: NEL
-    CHECK_FALSE(find_control_char("\xC2\xA0", false).has_value());                 // no-break space
+    CHECK_FALSE(find_control_char("\xC2\xA0", false).has_value());                  // no-break space
   }
 
   TEST_CASE("escaping for the terminal makes control characters visible and leaves the rest") {

@@ -76,9 +76,9 @@ TEST_SUITE("base") {
   }
 
   TEST_CASE("reserved device names are refused in any segment, with an extension, in any case") {
-    for (const char* p : {"D:\\CON", "D:\\x\\nul.txt", "D:\\COM1", "D:\\com9\\x", "D:\\LPT9", "D:\\lpt0", "D:\\AUX.tar.gz",
-                          "D:\\PRN", "D:\\CONIN$", "D:\\conout$", "D:\\CON .txt", "\\\\srv\\CON\\x",
-                          "D:\\COM\xC2\xB9", "D:\\lpt\xC2\xB3.log"}) {
+    for (const char* p :
+         {"D:\\CON", "D:\\x\\nul.txt", "D:\\COM1", "D:\\com9\\x", "D:\\LPT9", "D:\\lpt0", "D:\\AUX.tar.gz", "D:\\PRN",
+          "D:\\CONIN$", "D:\\conout$", "D:\\CON .txt", "\\\\srv\\CON\\x", "D:\\COM\xC2\xB9", "D:\\lpt\xC2\xB3.log"}) {
       CAPTURE(p);
       CHECK(refusal(p).find("reserved device name") != std::string::npos);
     }
@@ -108,7 +108,9 @@ TEST_SUITE("base") {
       CAPTURE(p);
       CHECK(refusal(p).find("does not allow") != std::string::npos);
     }
-    CHECK(refusal(std::string("D:\\a\x01" "b")).find("control character") != std::string::npos);
+    CHECK(refusal(std::string("D:\\a\x01"
+                              "b"))
+              .find("control character") != std::string::npos);
     CHECK(refusal("D:\\\\x").find("empty path segment") != std::string::npos);
   }
 

@@ -54,13 +54,12 @@ TEST_SUITE("cli") {
   }
 
   TEST_CASE("bad flags, a bad format, a missing argument and no command all exit 2") {
-    for (const std::vector<std::string>& args :
-         {std::vector<std::string>{"validate", "--bogus", "x.yaml"},
-          {"validate", "--format", "xml", "x.yaml"},
-          {"validate"},
-          {},
-          {"--bogus"},
-          {"--log-level", "loud", "validate", "x.yaml"}}) {
+    for (const std::vector<std::string>& args : {std::vector<std::string>{"validate", "--bogus", "x.yaml"},
+                                                 {"validate", "--format", "xml", "x.yaml"},
+                                                 {"validate"},
+                                                 {},
+                                                 {"--bogus"},
+                                                 {"--log-level", "loud", "validate", "x.yaml"}}) {
       CAPTURE(args.size());
       const RunResult r = run_adrestore(args);
       CHECK(r.exit_code == 2);

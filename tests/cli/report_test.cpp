@@ -22,7 +22,8 @@ std::vector<cli::FileReport> one_error(const std::string& file, const std::strin
 TEST_SUITE("cli") {
   TEST_CASE("XML escaping covers markup, drops forbidden control characters and repairs bad UTF-8") {
     CHECK(cli::xml_escape("a<b>&\"c'") == "a&lt;b&gt;&amp;&quot;c&apos;");
-    CHECK(cli::xml_escape("a\x01" "b\tc\n") == "a?b\tc\n");
+    CHECK(cli::xml_escape("a\x01"
+                          "b\tc\n") == "a?b\tc\n");
     CHECK(cli::xml_escape("bad\xFFname") == "bad\xEF\xBF\xBDname");
     CHECK(cli::xml_escape("\xC3") == "\xEF\xBF\xBD");
     CHECK(cli::xml_escape("\xC3\xA9t\xC3\xA9") == "\xC3\xA9t\xC3\xA9");
@@ -37,9 +38,8 @@ TEST_SUITE("cli") {
   TEST_CASE("the text report colours only the position and the severity, after escaping") {
     std::ostringstream plain;
     cli::write_text_report(plain, one_error("p.yaml", "bad \x1B value"), false);
-    CHECK(plain.str() ==
-          "p.yaml:3:7: error: spec.backup.source: bad \\x1B value\n"
-          "1 file checked: 0 valid, 1 invalid (1 error, 0 warnings)\n");
+    CHECK(plain.str() == "p.yaml:3:7: error: spec.backup.source: bad \\x1B value\n"
+                         "1 file checked: 0 valid, 1 invalid (1 error, 0 warnings)\n");
     std::ostringstream coloured;
     cli::write_text_report(coloured, one_error("p.yaml", "bad \x1B value"), true);
     CHECK(coloured.str().rfind("\033[1mp.yaml:3:7\033[0m: \033[31merror:\033[0m spec.backup.source: bad \\x1B value\n",

@@ -119,7 +119,8 @@ TEST_SUITE("cli") {
     for (int i = 0; i < 20000; ++i) many += "a,";
     dir.write("many-nodes.yaml", many + "a]\n");
     dir.write("deep.yaml", "a: " + std::string(300000, '[') + std::string(300000, ']') + "\n");
-    check_run(dir.path(), "huge-value.yaml", 1, "huge-value.yaml:9:15: error: value is 900000 bytes long; the limit is 4096");
+    check_run(dir.path(), "huge-value.yaml", 1,
+              "huge-value.yaml:9:15: error: value is 900000 bytes long; the limit is 4096");
     check_run(dir.path(), "huge-line.yaml", 1, "huge-line.yaml:1:1: error: value is 1000000 bytes long");
     check_run(dir.path(), "many-nodes.yaml", 1, "error: the document has more than 10000 nodes");
     check_run(dir.path(), "deep.yaml", 1, "deep.yaml:1:35: error: nesting is deeper than 32 levels");

@@ -25,8 +25,8 @@ const std::string k_minimal =
 TEST_SUITE("plan") {
   TEST_CASE("a minimal plan gets every default of plan-format.md") {
     plan::Diagnostics diags("t.yaml");
-    const plan::Plan p = convert(k_minimal + "  hooks:\n    pre: [{name: a, run: [x]}]\n    post: [{name: b, run: [y]}]\n",
-                                 diags);
+    const plan::Plan p =
+        convert(k_minimal + "  hooks:\n    pre: [{name: a, run: [x]}]\n    post: [{name: b, run: [y]}]\n", diags);
     CHECK(diags.items().empty());
     CHECK(p.file == "t.yaml");
     CHECK(p.manifest_name == "adrestore-backup.json");
@@ -160,12 +160,12 @@ TEST_SUITE("plan") {
 
   TEST_CASE("values of the wrong type are skipped, not guessed, so the rules still run on the rest") {
     plan::Diagnostics diags("t.yaml");
-    const plan::Plan p = convert(
-        "metadata: {name: [x], labels: [a]}\nspec:\n  backup: {source: [x], maxAge: {a: b}}\n"
-        "  restore: {authoritative: {subtrees: [[x], 'OU=a'], objects: x}, destinations: [x]}\n"
-        "  credentials: [x]\n"
-        "  hooks: {pre: [x, {name: h, run: x, timeout: [1], env: [x]}], post: {a: b}}\n",
-        diags);
+    const plan::Plan p =
+        convert("metadata: {name: [x], labels: [a]}\nspec:\n  backup: {source: [x], maxAge: {a: b}}\n"
+                "  restore: {authoritative: {subtrees: [[x], 'OU=a'], objects: x}, destinations: [x]}\n"
+                "  credentials: [x]\n"
+                "  hooks: {pre: [x, {name: h, run: x, timeout: [1], env: [x]}], post: {a: b}}\n",
+                diags);
     CHECK(diags.items().empty());  // the schema, not the conversion, reports these
     CHECK(p.name.value.empty());
     CHECK(p.labels.empty());

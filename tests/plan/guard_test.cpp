@@ -195,8 +195,8 @@ TEST_SUITE("plan") {
   }
 
   TEST_CASE("UTF-16 and UTF-32 files are refused by their byte-order mark") {
-    for (const std::string& bom : {std::string("\xFF\xFE", 2), std::string("\xFE\xFF", 2),
-                                   std::string("\x00\x00\xFE\xFF", 4)}) {
+    for (const std::string& bom :
+         {std::string("\xFF\xFE", 2), std::string("\xFE\xFF", 2), std::string("\x00\x00\xFE\xFF", 4)}) {
       const Parsed p = parse(bom + std::string("a\0:\0 \0001\0", 8));
       CHECK(p.loaded.failure == plan::LoadFailure::not_yaml);
       check_one_error(p, 1, 1, "UTF-16 or UTF-32");
@@ -204,7 +204,8 @@ TEST_SUITE("plan") {
   }
 
   TEST_CASE("a UTF-8 byte-order mark is skipped and positions stay right") {
-    const Parsed p = parse("\xEF\xBB\xBF" "a: 1\nb: 2\n");
+    const Parsed p = parse("\xEF\xBB\xBF"
+                           "a: 1\nb: 2\n");
     REQUIRE(p.diags.items().empty());
     CHECK(p.loaded.root->key_mark("a").column == 1);
     CHECK(p.loaded.root->get("b")->mark.line == 2);

@@ -113,9 +113,7 @@ TEST_SUITE("plan") {
     expect_plan_fixture("rules/distinguished-names-ok.yaml");
   }
 
-  TEST_CASE("label names are 1 to 63 characters long") {
-    expect_plan_fixture("rules/labels-bad.yaml");
-  }
+  TEST_CASE("label names are 1 to 63 characters long") { expect_plan_fixture("rules/labels-bad.yaml"); }
 
   TEST_CASE("every rule fixture is used by a test above") {
     // A fixture nobody loads proves nothing; this keeps the directory and the tests in step.

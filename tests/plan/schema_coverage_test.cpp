@@ -23,7 +23,7 @@ namespace {
 
 using nlohmann::json;
 
-const char* const k_keywords[] = {"type",     "enum",      "const",    "pattern",       "required",     "minLength",
+const char* const k_keywords[] = {"type",      "enum",     "const",    "pattern",       "required",     "minLength",
                                   "maxLength", "minItems", "maxItems", "minProperties", "maxProperties"};
 
 // Bounds no valid value can reach, with the reason; their passing side is any valid value.
@@ -46,7 +46,8 @@ void collect(const json& s, const std::string& loc, std::vector<Constraint>& out
     Constraint c;
     c.id = std::string(kw) + " " + show(loc);
     if (std::string(kw) == "enum") {
-      for (const json& v : s["enum"]) c.pass_ids.push_back(c.id + "=" + (v.is_string() ? v.get<std::string>() : v.dump()));
+      for (const json& v : s["enum"])
+        c.pass_ids.push_back(c.id + "=" + (v.is_string() ? v.get<std::string>() : v.dump()));
     } else if (!k_unreachable_bounds.count(c.id)) {
       c.pass_ids.push_back(c.id);
     }
@@ -61,7 +62,8 @@ void collect(const json& s, const std::string& loc, std::vector<Constraint>& out
     }
   }
   if (s.contains("properties")) {
-    for (auto it = s["properties"].begin(); it != s["properties"].end(); ++it) collect(it.value(), child_loc(loc, it.key()), out);
+    for (auto it = s["properties"].begin(); it != s["properties"].end(); ++it)
+      collect(it.value(), child_loc(loc, it.key()), out);
   }
   if (s.contains("items")) collect(s["items"], loc + "[]", out);
 }
