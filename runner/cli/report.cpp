@@ -14,22 +14,22 @@ const char* k_reset = "\033[0m";
 
 }  // namespace
 
-std::string xml_escape(const std::string& raw) {
+std::string xml_escape(const std::string& text) {
   // XML must be well-formed UTF-8, and a file name need not be: replace each invalid
   // sequence with U+FFFD so that one odd name cannot make the whole report unreadable.
-  std::string text;
-  for (std::string_view rest = raw; !rest.empty();) {
+  std::string valid;
+  for (std::string_view rest = text; !rest.empty();) {
     const std::optional<std::size_t> bad = find_invalid_utf8(rest);
     if (!bad) {
-      text += rest;
+      valid += rest;
       break;
     }
-    text += rest.substr(0, *bad);
-    text += "\xEF\xBF\xBD";
+    valid += rest.substr(0, *bad);
+    valid += "\xEF\xBF\xBD";
     rest.remove_prefix(*bad + 1);
   }
   std::string out;
-  for (char c : text) {
+  for (char c : valid) {
     switch (c) {
       case '&':
         out += "&amp;";

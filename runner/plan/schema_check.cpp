@@ -24,7 +24,7 @@ std::string strip_brackets(const std::string& s) {
 }
 
 std::string json_type_name(const nlohmann::json& t) {
-  const std::string s = t.is_string() ? t.get<std::string>() : "value";
+  std::string s = t.is_string() ? t.get<std::string>() : "value";
   if (s == "object") return "a map";
   if (s == "array") return "a list";
   if (s == "string") return "a string";
