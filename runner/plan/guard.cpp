@@ -358,8 +358,17 @@ Loaded parse_yaml_text(std::string text, Diagnostics& diags, const GuardLimits& 
       return out;
     }
     out.root = builder.take_root();
-    TreeBuilder extra(diags, limits);
-    if (parser.HandleNextDocument(extra)) {
+    // Whatever a second document holds, the finding is that it exists: its own problems
+    // (an anchor, a duplicate key) go to a scratch list, not to the user.
+    Diagnostics ignored;
+    TreeBuilder extra(ignored, limits);
+    bool second = false;
+    try {
+      second = parser.HandleNextDocument(extra);
+    } catch (const Stop&) {
+      second = true;
+    }
+    if (second || extra.saw_document()) {
       diags.error(extra.document_mark(), {},
                   "the file holds more than one YAML document (a second '---'); put one document in each file");
       out.failure = LoadFailure::rejected;

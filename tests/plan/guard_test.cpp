@@ -142,6 +142,12 @@ TEST_SUITE("plan") {
     check_one_error(parse("---\na: 1\n---\n"), 3, 1, "more than one YAML document");
   }
 
+  TEST_CASE("a second document is reported as such, whatever it holds") {
+    check_one_error(parse("a: 1\n---\nb: &x 1\n"), 2, 1, "more than one YAML document");
+    check_one_error(parse("a: 1\n---\nb: 1\nb: 2\n"), 2, 1, "more than one YAML document");
+    check_one_error(parse("a: 1\n--- !!str x\n"), 2, 1, "more than one YAML document");
+  }
+
   TEST_CASE("a document end marker alone does not count as a second document") {
     const Parsed p = parse("a: 1\n...\n");
     CHECK(p.diags.items().empty());
