@@ -2,6 +2,7 @@
 // and the text, json, github and junit outputs carrying the same facts.
 #include <doctest/doctest.h>
 
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
 
@@ -219,6 +220,15 @@ TEST_SUITE("cli") {
     std::vector<std::string> names;
     for (const auto& f : doc["files"]) names.push_back(f["file"]);
     CHECK(names == std::vector<std::string>{"plans/a.yaml", "plans/b.yml", "plans/site/c.YAML"});
+  }
+
+  TEST_CASE("a folder with more plan files than the limit is refused, not validated in part") {
+    TempDir dir;
+    for (int i = 0; i <= 10000; ++i) std::ofstream(dir.path() / ("p" + std::to_string(i) + ".yaml")) << "x: 1\n";
+    const RunResult r = run_in(dir.path(), {"validate", "."});
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("more than 10000 plan files under .") != std::string::npos);
+    CHECK(r.out.empty());
   }
 
   TEST_CASE("a plan test named on the command line is still validated: only the walk skips them") {
