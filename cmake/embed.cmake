@@ -11,6 +11,7 @@ function(adrestore_embed target)
     COMMAND ${CMAKE_COMMAND} -DOUTPUT=${E_OUTPUT} -DROOT=${CMAKE_SOURCE_DIR} "-DFILES=${E_FILES}"
             -P ${CMAKE_SOURCE_DIR}/cmake/embed_run.cmake
     DEPENDS ${abs_inputs} ${CMAKE_SOURCE_DIR}/cmake/embed_run.cmake
-    COMMENT "Embedding ${E_FILES}")
+    COMMENT "Embedding ${E_FILES}"
+    VERBATIM)
   add_custom_target(${target} DEPENDS ${E_OUTPUT})
 endfunction()
