@@ -9,9 +9,7 @@
 namespace adrestore::sim {
 namespace {
 
-bool needs_escape(unsigned char c, bool first) {
-  return c <= 0x20 || c == 0x7F || c == '%' || c == '=' || c == '"' || (first && c == '#');
-}
+bool needs_escape(unsigned char c) { return c <= 0x20 || c == 0x7F || c == '%' || c == '"'; }
 
 int hex_digit(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -27,7 +25,7 @@ std::string encode_log_value(std::string_view v) {
   std::string out;
   for (std::size_t i = 0; i < v.size(); ++i) {
     const unsigned char c = static_cast<unsigned char>(v[i]);
-    if (needs_escape(c, i == 0)) {
+    if (needs_escape(c)) {
       char buf[8];
       std::snprintf(buf, sizeof buf, "%%%02X", c);
       out += buf;

@@ -7,7 +7,7 @@
 //
 // The call name comes first, then the arguments as key=value, then "->" and the result
 // (symbolic name and hex value, or "void"), then outputs and notes. Values never contain
-// spaces: space, '%', '=', '"', '#' at the start and control characters are percent-encoded
+// spaces: space, '%', '"' and control characters are percent-encoded (a key ends at the first '=')
 // (C:\Program%20Files); an empty value is written "". Lines starting with '#' are host events (restart, authoritative
 // marks), not API calls.
 #pragma once
