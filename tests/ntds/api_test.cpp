@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "ntds/api.h"
+#include "ntds/hresult_doctest.h"
 
 using namespace adrestore;
 using namespace adrestore::ntds;

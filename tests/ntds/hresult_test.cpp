@@ -5,6 +5,7 @@
 #include <set>
 
 #include "ntds/hresult.h"
+#include "ntds/hresult_doctest.h"
 #include "support.h"
 
 using namespace adrestore;
