@@ -75,7 +75,7 @@ class Copier {
     std::uint64_t size = 0;
     HResult hr = m_api.backup_open_file(m_hbc, entry.path, m_opt.read_size, size);
     if (!hr.ok()) return api_error("DsBackupOpenFile", hr, entry.path);
-    Status s = receive(name, size, mf);
+    Status s = receive(name, entry.path, size, mf);
     const HResult close_hr = m_api.backup_close(m_hbc);
     if (!s) return s;
     if (!close_hr.ok()) return api_error("DsBackupClose", close_hr, entry.path);
@@ -83,7 +83,7 @@ class Copier {
   }
 
  private:
-  Status receive(const std::string& name, std::uint64_t size, ManifestFile& mf) {
+  Status receive(const std::string& name, const std::string& source, std::uint64_t size, ManifestFile& mf) {
     const std::string final_path = platform::join_path(m_opt.out_dir, name);
     const std::string partial = final_path + ".partial";
     auto out = platform::File::open(partial, platform::File::Mode::write_truncate);
@@ -97,16 +97,16 @@ class Copier {
       std::uint32_t got = 0;
       const HResult hr = m_api.backup_read(m_hbc, m_buffer.data(), static_cast<std::uint32_t>(m_buffer.size()), got);
       if (is_eof(hr)) {
-        return Status::error(Code::failed, "DsBackupRead reported the end of " + name + " after " + std::to_string(done) +
+        return Status::error(Code::failed, "DsBackupRead reported the end of " + source + " after " + std::to_string(done) +
                                                " of " + std::to_string(size) + " bytes");
       }
-      if (!hr.ok()) return api_error("DsBackupRead", hr, name);
+      if (!hr.ok()) return api_error("DsBackupRead", hr, source);
       if (got == 0) {
-        if (++empty_reads > 100) return Status::error(Code::failed, "DsBackupRead keeps returning no data for " + name);
+        if (++empty_reads > 100) return Status::error(Code::failed, "DsBackupRead keeps returning no data for " + source);
         continue;
       }
       if (got > m_buffer.size() || got > size - done) {
-        return Status::error(Code::failed, "DsBackupRead returned more data than " + name + " holds");
+        return Status::error(Code::failed, "DsBackupRead returned more data than " + source + " holds");
       }
       empty_reads = 0;
       if (Status s = (*out)->write_all(m_buffer.data(), got); !s) return s;

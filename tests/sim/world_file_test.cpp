@@ -2,6 +2,8 @@
 
 #include <fstream>
 
+#include "base/embedded.h"
+#include "plan/schema_check.h"
 #include "sim/world.h"
 #include "sim/world_state.h"
 #include "sim_fixture.h"
@@ -36,6 +38,13 @@ bool has(const std::string& text, const std::string& part) {
 }  // namespace
 
 TEST_SUITE("sim") {
+  TEST_CASE("the built-in world schemas load") {
+    for (const char* name : {"schema/world.schema.json", "schema/world-options.schema.json"}) {
+      auto c = plan::SchemaChecker::create(embedded_file(name));
+      CHECK_MESSAGE(c.is_ok(), name << ": " << c.status().message());
+    }
+  }
+
   TEST_CASE("a minimal world file loads with defaults") {
     auto w = parse_world_text(minimal_world(), "world.json");
     REQUIRE_MESSAGE(w.is_ok(), w.status().message());
