@@ -22,10 +22,12 @@ int hex_digit(char c) {
 
 std::string encode_log_value(std::string_view v) {
   if (v.empty()) return "\"\"";  // stands for "empty" ("\"" is always encoded), so key= never looks cut off
+  // Text that is not UTF-8 has every non-ASCII byte escaped, so calls.log stays UTF-8.
+  const bool raw_high = !find_invalid_utf8(v).has_value();
   std::string out;
   for (std::size_t i = 0; i < v.size(); ++i) {
     const unsigned char c = static_cast<unsigned char>(v[i]);
-    if (needs_escape(c)) {
+    if (needs_escape(c) || (c >= 0x80 && !raw_high)) {
       char buf[8];
       std::snprintf(buf, sizeof buf, "%%%02X", c);
       out += buf;

@@ -69,6 +69,7 @@ std::string hex32(std::uint32_t v) {
 
 HResult check_server(const WorldState& w, const std::string& server) {
   std::string name = server;
+  if (find_invalid_utf8(name)) return w32(w, ntds::k_error_invalid_parameter);
   if (starts_with(name, "\\\\")) name = name.substr(2);
   if (name.empty() || name.find('_') != std::string::npos || name.find('\\') != std::string::npos) {
     return w32(w, ntds::k_error_invalid_parameter);
@@ -103,6 +104,19 @@ Context* usable_context(Transaction& tx, ntds::Hbc h, CallLine& line, HResult& e
   return c;
 }
 
+bool all_utf8(std::initializer_list<const std::string*> texts) {
+  for (const std::string* t : texts) {
+    if (find_invalid_utf8(*t)) return false;
+  }
+  return true;
+}
+
+bool room_for_context(const WorldState& w) {
+  std::size_t open = 0;
+  for (const Context& c : w.contexts) open += c.ended.empty() ? 1 : 0;
+  return open < k_max_open_contexts;
+}
+
 std::uint64_t allocate_buffer(Transaction& tx, ntds::Call call, std::uint64_t bytes) {
   WorldState& w = tx.state();
   const std::uint64_t id = w.next_id++;
@@ -125,6 +139,7 @@ Result<WinPath> local_path(const WorldState& w, const std::string& reported) {
 
 HResult return_list(Transaction& tx, ntds::Call call, const ntds::BftList& list, ntds::BftList& out, std::uint64_t& buffer,
                     CallLine& line) {
+  if (!room_for_buffer(tx.state())) return w32(tx.state(), ntds::k_error_not_enough_memory);
   const std::string raw = ntds::format_bft_list(list);
   auto parsed = ntds::parse_bft_list(raw);
   if (!parsed) return ntds::k_hr_error;  // cannot happen for a list we built; stay safe anyway
@@ -171,6 +186,9 @@ HResult SimApi::set_auth_identity(const std::string& user, const std::string& do
   CallLine line("DsSetAuthIdentity");
   line.arg("user", user).arg("domain", domain).arg("password", password.empty() ? "empty" : "set");
   return run(ntds::Call::set_auth_identity, line, [&](Transaction& tx) {
+    if (user.size() > k_max_account_name || domain.size() > k_max_account_name || !all_utf8({&user, &domain, &password})) {
+      return w32(tx.state(), ntds::k_error_invalid_parameter);
+    }
     // Process-global, as documented; an empty user returns to the process's own context.
     if (user.empty()) {
       tx.state().auth_identity.reset();

@@ -81,6 +81,7 @@ HResult SimApi::backup_prepare(const std::string& server, std::uint32_t grbit, s
       // One backup at a time on a DC [INFER from ESE].
       if (c.kind == ContextKind::backup && c.ended.empty()) return ntds::k_hr_backup_in_progress;
     }
+    if (!room_for_context(w) || !room_for_buffer(w)) return w32(w, ntds::k_error_not_enough_memory);
     new_token = make_expiry_token(tx.now(), w.tombstone_lifetime);
     Context c;
     c.id = w.next_id++;

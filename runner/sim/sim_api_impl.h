@@ -52,6 +52,15 @@ bool privilege_enabled(const WorldState& w, const char* name);
 // hrInvalidHandle and the reason noted on the line (unknown, ended, owner exited...).
 Context* usable_context(Transaction& tx, ntds::Hbc h, CallLine& line, ntds::HResult& err);
 
+// True when every string is valid UTF-8 (the win32 backend could not convert it to UTF-16
+// otherwise, and world.json must stay valid JSON).
+bool all_utf8(std::initializer_list<const std::string*> texts);
+
+// True when one more context may be opened (k_max_open_contexts).
+bool room_for_context(const WorldState& w);
+// True when one more buffer may be handed out (k_max_buffers).
+inline bool room_for_buffer(const WorldState& w) { return w.buffers.size() < k_max_buffers; }
+
 // Records a buffer the caller must free; returns its id.
 std::uint64_t allocate_buffer(Transaction& tx, ntds::Call call, std::uint64_t bytes);
 

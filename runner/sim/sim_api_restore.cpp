@@ -41,6 +41,7 @@ HResult SimApi::restore_prepare(const std::string& server, std::uint32_t rt_flag
     }
     // CATCHUP (or 0) only: AUTHORATATIVE and ONLINE are documented as not supported.
     if ((rt_flag & ~ntds::k_restore_type_catchup) != 0) return w32(w, ntds::k_error_invalid_parameter);
+    if (!room_for_context(w)) return w32(w, ntds::k_error_not_enough_memory);
     Context c;
     c.kind = ContextKind::restore_limited;
     if (token) {
@@ -110,6 +111,7 @@ HResult SimApi::restore_register(ntds::Hbc hbc, const std::string& checkpoint_di
     WorldState& w = tx.state();
     if (c->kind == ContextKind::restore_limited) return ntds::k_hr_missing_expiry_token;  // [DOC]
     // The three paths must not be NULL [DOC]; an unusable path is refused the same way [INFER].
+    if (!all_utf8({&checkpoint_dir, &log_dir, &backup_log_dir})) return w32(w, ntds::k_error_invalid_parameter);
     auto cp = local_path(w, checkpoint_dir);
     auto lp = local_path(w, log_dir);
     auto bp = local_path(w, backup_log_dir);
@@ -117,8 +119,12 @@ HResult SimApi::restore_register(ntds::Hbc hbc, const std::string& checkpoint_di
       return w32(w, ntds::k_error_invalid_parameter);
     }
     if (gen_low > gen_high || gen_high > k_max_generation) return w32(w, ntds::k_error_invalid_parameter);
+    if (restore_map.size() > k_max_restore_map) return w32(w, ntds::k_error_invalid_parameter);
     for (const ntds::RestoreMapEntry& m : restore_map) {
-      if (m.database_name.empty() || m.new_database_name.empty()) return w32(w, ntds::k_error_invalid_parameter);
+      if (!all_utf8({&m.database_name, &m.new_database_name}) || m.database_name.empty() || m.new_database_name.empty() || m.database_name.size() > 32000 ||
+          m.new_database_name.size() > 32000) {
+        return w32(w, ntds::k_error_invalid_parameter);
+      }
     }
     // The interlock [DOC "interlocks further restores"]: held by a registered context until
     // RegisterComplete, its End, or the death of its process [INFER].

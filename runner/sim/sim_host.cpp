@@ -9,6 +9,14 @@
 namespace adrestore::sim {
 namespace {
 
+// At most `max` bytes of `text`, not cutting a UTF-8 sequence.
+std::string utf8_prefix(const std::string& text, std::size_t max) {
+  if (text.size() <= max) return text;
+  std::size_t n = max;
+  while (n > 0 && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80) --n;
+  return text.substr(0, n);
+}
+
 std::string new_invocation_id() {
   std::random_device rd;
   std::mt19937_64 rng(rd());
@@ -66,7 +74,6 @@ std::string boot_with_registration(WorldState& w, host::SimDisks& disks) {
       return "hard recovery failed: log generation " + std::to_string(gen) + ": " + why + " (" +
              ntds::describe_hresult(ntds::k_hr_missing_restore_log_files) + ")";
     }
-    if (gen == 0xFFFFFFFFU) break;
   }
   // Recovery replayed the logs into the database where the restore map put it [ANALOG].
   w.ntds.database = database;
@@ -98,7 +105,7 @@ void boot_world(Transaction& tx, host::SimDisks& disks) {
     if (!why.empty()) why = "database " + why;
   }
   rec.ntds_started = why.empty();
-  rec.reason = why.empty() ? "AD DS started" : why;
+  rec.reason = why.empty() ? "AD DS started" : utf8_prefix(why, 4000);
   w.ntds_online = rec.ntds_started;
   w.last_boot = rec;
 }
@@ -149,7 +156,16 @@ Status SimHost::mark_authoritative(const std::vector<std::string>& subtrees, con
       return Status::error(Code::refused, "authoritative restore needs the DC in Directory Services Restore Mode with AD DS "
                                           "offline (ntdsutil refuses otherwise)");
     }
+    if (subtrees.size() > 1000 || objects.size() > 1000) {
+      return Status::error(Code::invalid_input, "at most 1000 subtrees and 1000 objects can be marked at once");
+    }
+    for (const auto* list : {&subtrees, &objects}) {
+      for (const std::string& dn : *list) {
+        if (dn.empty() || dn.size() > 4096 || find_invalid_utf8(dn)) return Status::error(Code::invalid_input, "a distinguished name must be UTF-8 text of 1 to 4096 bytes");
+      }
+    }
     w.authoritative.push_back({subtrees, objects, tx.now()});
+    if (w.authoritative.size() > k_max_authoritative_marks) w.authoritative.erase(w.authoritative.begin());
     tx.log("# authoritative subtrees=" + std::to_string(subtrees.size()) + " objects=" + std::to_string(objects.size()));
     return Status::ok();
   });

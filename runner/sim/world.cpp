@@ -176,7 +176,11 @@ Owner Transaction::me() const { return Owner{m_process.pid, m_process.nonce, m_s
 Status Transaction::commit() {
   if (m_committed) return Status::error(Code::internal, "world transaction committed twice");
   m_committed = true;
-  const std::string text = world_to_json(m_state).dump(2) + "\n";
+  const nlohmann::json doc = world_to_json(m_state);
+  if (Status s = check_world_json(doc, m_world.world_file()); !s) {
+    return Status::error(Code::internal, "the simulator refused to write a world it could not read back:\n" + s.message());
+  }
+  const std::string text = doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   if (text.size() > k_max_world_bytes) {
     return Status::error(Code::failed, m_world.world_file() + ": the world state would exceed " + format_bytes(k_max_world_bytes) +
                                            " (too many contexts, buffers or faults)");
@@ -210,12 +214,16 @@ Result<std::shared_ptr<World>> World::open(const std::string& dir) {
 }
 
 Result<std::shared_ptr<World>> World::create(const std::string& dir, const WorldState& state) {
+  const nlohmann::json doc = world_to_json(state);
+  if (Status s = check_world_json(doc, "world"); !s) return Status::error(Code::invalid_input, s.message());
   if (Status s = platform::create_dirs(platform::join_path(dir, "fs")); !s) return s;
   std::shared_ptr<World> w(new World(dir));
   auto info = platform::stat_nofollow(w->world_file());
   if (!info) return info.status();
   if (info->type != platform::FileType::missing) return Status::error(Code::refused, dir + " already holds a world");
-  if (Status s = platform::write_file_durable(w->world_file(), world_to_json(state).dump(2) + "\n"); !s) return s;
+  if (Status s = platform::write_file_durable(w->world_file(), doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"); !s) {
+    return s;
+  }
   return w;
 }
 
@@ -244,6 +252,9 @@ Result<WorldState> World::snapshot() {
 
 Status World::add_faults(const std::vector<Fault>& faults) {
   return update([&](Transaction& tx) {
+    if (tx.state().faults.size() + faults.size() > k_max_faults) {
+      return Status::error(Code::invalid_input, "a world holds at most " + std::to_string(k_max_faults) + " faults");
+    }
     tx.state().faults.insert(tx.state().faults.end(), faults.begin(), faults.end());
     return Status::ok();
   });

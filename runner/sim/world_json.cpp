@@ -368,6 +368,15 @@ json world_to_json(const WorldState& w) {
   return j;
 }
 
+Status check_world_json(const json& doc, const std::string& label) {
+  const plan::SchemaChecker* schema = world_schema();
+  if (!schema) return Status::error(Code::internal, "the built-in world schema cannot be loaded");
+  plan::Diagnostics diags(label);
+  schema->check(to_node(doc), doc, diags);
+  if (diags.has_errors()) return Status::error(Code::internal, join_diags(diags));
+  return Status::ok();
+}
+
 Result<WorldState> parse_world_text(std::string_view text, const std::string& label) {
   if (text.size() > k_max_world_bytes) {
     return Status::error(Code::invalid_input, label + ": error: the file is " + format_bytes(text.size()) +

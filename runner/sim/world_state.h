@@ -22,6 +22,14 @@ namespace adrestore::sim {
 inline constexpr const char* k_world_format = "adrestore-sim-world/1";
 inline constexpr std::size_t k_max_world_bytes = 1 << 20;  // world.json is refused above 1 MiB
 inline constexpr std::int64_t k_default_tombstone_lifetime = 180LL * 86400;
+// Limits that keep world.json within its schema; the API answers ERROR_NOT_ENOUGH_MEMORY
+// or ERROR_INVALID_PARAMETER past them, as a DC out of resources would.
+inline constexpr std::size_t k_max_open_contexts = 128;
+inline constexpr std::size_t k_max_buffers = 4000;
+inline constexpr std::size_t k_max_faults = 256;
+inline constexpr std::size_t k_max_restore_map = 16;
+inline constexpr std::size_t k_max_account_name = 256;
+inline constexpr std::size_t k_max_authoritative_marks = 64;
 
 // Who opened a context or received a buffer: the process and the boot it ran in.
 struct Owner {
@@ -157,6 +165,11 @@ struct WorldState {
 };
 
 nlohmann::json world_to_json(const WorldState& w);
+
+// Checks a state against the world schema before it is written, so the simulator never
+// leaves a world.json that it would refuse to load (a safety net behind the limits the
+// calls enforce themselves).
+Status check_world_json(const nlohmann::json& doc, const std::string& label);
 
 // Parses and validates world.json text: size cap, JSON syntax, the schema
 // (schema/world.schema.json, messages like plan errors) and the semantic checks. `label` is

@@ -193,3 +193,52 @@ TEST_SUITE("sim") {
     CHECK(fx.records().back().args.at("password") == "set");
   }
 }
+
+TEST_SUITE("sim") {
+  TEST_CASE("hostile arguments get ERROR_INVALID_PARAMETER and never reach world.json") {
+    SimFixture fx;
+    const ExpiryToken token = fx.token_then_dsrm();
+    const Hbc hbc = fx.prepare_restore(token);
+    const std::string bad_utf8 = "C:\\NTDS\\\xff\xfe";
+    const HResult bad(k_error_invalid_parameter);
+    CHECK(fx.api->restore_register(hbc, bad_utf8, "C:\\NTDS", {}, "C:\\NTDS", 1, 3) == bad);
+    CHECK(fx.api->restore_register(hbc, "C:\\NTDS", "C:\\NTDS", {{"C:\\a.dit", bad_utf8}}, "C:\\NTDS", 1, 3) == bad);
+    const std::vector<RestoreMapEntry> big_map(17, RestoreMapEntry{"C:\\a.dit", "D:\\a.dit"});
+    CHECK(fx.api->restore_register(hbc, "C:\\NTDS", "C:\\NTDS", big_map, "C:\\NTDS", 1, 3) == bad);
+    CHECK(fx.api->set_auth_identity(std::string(300, 'u'), "DC01", "pw") == bad);
+    CHECK(fx.api->set_auth_identity("Administrator", "\xc3", "pw") == bad);
+    bool online = false;
+    CHECK(fx.api->is_ntds_online("\xff", online) == bad);
+    // calls.log stays UTF-8: the bad bytes are escaped.
+    const std::string log = testing::read_file(fx.tmp / "world" / "calls.log");
+    CHECK(log.find("\xff") == std::string::npos);
+    CHECK(log.find("%FF%FE") != std::string::npos);
+    CHECK(fx.world->snapshot().is_ok());
+  }
+
+  TEST_CASE("a DC out of contexts or buffers answers ERROR_NOT_ENOUGH_MEMORY") {
+    SimFixture fx;
+    const ExpiryToken token = fx.token_then_dsrm();
+    fx.change([](sim::WorldState& w) {
+      const sim::Owner me{sim::current_process().pid, sim::current_process().nonce, w.boot_count};
+      for (std::size_t i = 0; i < sim::k_max_open_contexts; ++i) {
+        sim::Context c;
+        c.id = w.next_id++;
+        c.kind = sim::ContextKind::restore_limited;
+        c.owner = me;
+        w.contexts.push_back(c);
+      }
+    });
+    Hbc hbc;
+    CHECK(fx.api->restore_prepare("DC01", k_restore_type_catchup, token, hbc) == HResult(k_error_not_enough_memory));
+    const Hbc one{fx.state().contexts.back().id};
+    fx.change([](sim::WorldState& w) {
+      const sim::Owner me{sim::current_process().pid, sim::current_process().nonce, w.boot_count};
+      for (std::size_t i = 0; i < sim::k_max_buffers; ++i) w.buffers.push_back({w.next_id++, "DsBackupGetDatabaseNames", 10, me});
+    });
+    BftList loc;
+    ApiBuffer buf;
+    CHECK(fx.api->restore_get_database_locations(one, loc, buf) == HResult(k_error_not_enough_memory));
+    CHECK(buf.is_null());
+  }
+}
