@@ -1,5 +1,8 @@
 #include "backup/backup_driver.h"
 
+#include <cstdio>
+#include <algorithm>
+#include <cctype>
 #include <ctime>
 #include <set>
 

@@ -1,4 +1,5 @@
 // adrestore backup --out DIR: a backup set through the backup half of the NTDS API.
+#include <ctime>
 #include <CLI/CLI.hpp>
 #include <iostream>
 

@@ -1,5 +1,6 @@
 #include "ntds/api.h"
 
+#include <cctype>
 #include <cstdio>
 
 #include "base/text.h"

@@ -1,5 +1,6 @@
 #include "sim/backend.h"
 
+#include <cctype>
 #include <cstdlib>
 
 namespace adrestore::sim {

@@ -1,5 +1,6 @@
 #include "sim/content.h"
 
+#include <cctype>
 #include <algorithm>
 #include <cstdio>
 #include <cstring>

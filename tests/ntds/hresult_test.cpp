@@ -1,7 +1,9 @@
 #include <doctest/doctest.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <regex>
 #include <set>
 
 #include "ntds/hresult.h"
@@ -84,6 +86,32 @@ TEST_SUITE("ntds") {
                           "HRESULT_FROM_WIN32(ERROR_HANDLE_EOF)"}) {
       CHECK_MESSAGE(names.count(n) == 1, n);
     }
+  }
+
+  TEST_CASE("every code ntdsbmsg.h defines is in the table with the header's value") {
+    std::string header;
+    for (const char* p : {"/usr/x86_64-w64-mingw32/include/ntdsbmsg.h", "/usr/share/mingw-w64/include/ntdsbmsg.h"}) {
+      if (std::filesystem::exists(p)) {
+        header = testing::read_file(p);
+        break;
+      }
+    }
+    if (header.empty()) {
+      MESSAGE("mingw-w64's ntdsbmsg.h is not installed; comparison skipped");
+      return;
+    }
+    const std::regex def(R"(#define (hr\w+) \(\(HRESULT\)(0x[0-9A-Fa-f]{8}|RPC_S_ALREADY_LISTENING)\))");
+    int seen = 0;
+    for (auto it = std::sregex_iterator(header.begin(), header.end(), def); it != std::sregex_iterator(); ++it) {
+      const std::string name = (*it)[1];
+      const std::string value = (*it)[2];
+      auto hr = parse_hresult(name);
+      REQUIRE_MESSAGE(hr.is_ok(), name << " is missing from the table");
+      const std::uint32_t want = value == "RPC_S_ALREADY_LISTENING" ? 1713u : static_cast<std::uint32_t>(std::stoul(value, nullptr, 16));
+      CHECK_MESSAGE(hr->value() == want, name);
+      ++seen;
+    }
+    CHECK(seen > 150);
   }
 
   TEST_CASE("doc/hresults.md holds exactly the table the code has") {
