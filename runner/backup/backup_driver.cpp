@@ -1,8 +1,8 @@
 #include "backup/backup_driver.h"
 
-#include <cstdio>
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <ctime>
 #include <set>
 

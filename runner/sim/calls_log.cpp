@@ -131,9 +131,12 @@ Result<std::vector<CallRecord>> read_calls_log(const std::string& path) {
   return out;
 }
 
-std::vector<std::string> call_names(const std::vector<CallRecord>& records) {
+std::vector<std::string> call_names(const std::vector<CallRecord>& records, FreeCalls frees) {
   std::vector<std::string> names;
-  for (const CallRecord& r : records) names.push_back(r.call);
+  for (const CallRecord& r : records) {
+    if (frees == FreeCalls::exclude && r.call == "DsBackupFree") continue;
+    names.push_back(r.call);
+  }
   return names;
 }
 

@@ -57,7 +57,9 @@ Result<CallRecord> parse_call_line(std::string_view line);
 // Reads a calls.log (at most 64 MiB) back as its API calls, in order, skipping event lines.
 Result<std::vector<CallRecord>> read_calls_log(const std::string& path);
 
-// Just the call names, in order ("calls" expectations of plan tests).
-std::vector<std::string> call_names(const std::vector<CallRecord>& records);
+// Just the call names, in order ("calls" expectations of plan tests). DsBackupFree lines
+// can be left out: they follow every successful list call and would clutter expectations.
+enum class FreeCalls { include, exclude };
+std::vector<std::string> call_names(const std::vector<CallRecord>& records, FreeCalls frees = FreeCalls::include);
 
 }  // namespace adrestore::sim

@@ -58,6 +58,10 @@ TEST_SUITE("sim") {
     auto calls = read_calls_log(path);
     REQUIRE(calls.is_ok());
     CHECK(call_names(*calls) == std::vector<std::string>{"DsIsNTDSOnline", "DsRestorePrepare"});
+    tmp.write("free.log", "DsBackupFree buffer=#3 -> void\nDsRestoreEnd hbc=#2 -> hrNone (0x00000000)\n");
+    auto frees = read_calls_log((tmp / "free.log").string());
+    CHECK(call_names(*frees).size() == 2);
+    CHECK(call_names(*frees, FreeCalls::exclude) == std::vector<std::string>{"DsRestoreEnd"});
     CHECK((*calls)[1].hresult == ntds::HResult(0x12345678));
     CHECK(read_calls_log((tmp / "missing.log").string())->empty());
     tmp.write("bad.log", "DsIsNTDSOnline server=DC01 hrNone\n");
