@@ -95,6 +95,8 @@ int run(int argc, char** argv) {
   add_validate_command(app, global, exit_code);
   add_schema_command(app, global, exit_code);
   add_plan_command(app, global, exit_code);
+  add_sim_command(app, global, exit_code);
+  add_backup_command(app, global, exit_code);
 
   try {
     app.parse(argc, argv);

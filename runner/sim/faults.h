@@ -1,0 +1,84 @@
+// Faults are data (simulator.md): entries of world.json's "faults" list, added by hand or
+// by a plan test. Four kinds:
+//   {call, hresult, times?, after?}          the named API call fails with that HRESULT
+//   {crash: {atStep, afterBytes?}}           the executor kills itself in that step
+//   {diskFull: {path, afterBytes}}           writes under a Windows path fail past N bytes
+//   {corrupt: {backupFile, atByte}}          one byte of a backup-set file is flipped
+// Each kind also keeps its progress in the world (seen/fired, taken, written/tripped,
+// applied), so a fault fires the right number of times across processes.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "base/status.h"
+#include "base/winpath.h"
+#include "ntds/api.h"
+#include "ntds/hresult.h"
+
+namespace adrestore::sim {
+
+// A byte count written as a number, a size ("10Mi") or a share of a total ("50%").
+struct ByteCount {
+  std::uint64_t bytes = 0;
+  std::optional<double> percent;  // set for "N%"
+  // The count for a total of `total` bytes (percentages round down).
+  std::uint64_t resolve(std::uint64_t total) const;
+  nlohmann::json to_json() const;
+  static Result<ByteCount> from_json(const nlohmann::json& j);
+};
+
+struct CallFault {
+  ntds::Call call = ntds::Call::is_ntds_online;
+  ntds::HResult hresult;
+  std::string hresult_text;           // as written, kept when saving ("hrCouldNotConnect", "0x80070005")
+  std::optional<std::uint64_t> times;  // absent: every matching call
+  std::uint64_t after = 0;            // let this many matching calls through first
+  std::uint64_t seen = 0;             // matching calls so far
+  std::uint64_t fired = 0;            // calls failed so far
+};
+
+// Handed to the executor by World::take_crash_fault(): kill the process once `after_bytes`
+// of the step's work are done (bytes copied for files.copy; 0 means at the step's start).
+struct CrashFault {
+  std::string at_step;
+  ByteCount after_bytes;
+  bool taken = false;
+};
+
+struct DiskFullFault {
+  WinPath path;
+  ByteCount after_bytes;  // a percentage is refused: there is no total
+  std::uint64_t written = 0;
+  bool tripped = false;
+};
+
+struct CorruptFault {
+  std::string backup_file;  // a file name (ntds.dit) or a path relative to the backup set
+  std::uint64_t at_byte = 0;
+  bool applied = false;
+};
+
+struct Fault {
+  std::variant<CallFault, CrashFault, DiskFullFault, CorruptFault> kind;
+};
+
+// A fault entry as JSON (world.json form, with its progress fields).
+nlohmann::json fault_to_json(const Fault& f);
+// Reads one entry; `path` names it in errors ("faults[2]"). The JSON must already have
+// passed the schema; this checks what the schema cannot (exactly one kind, known HRESULT
+// names, Windows paths).
+Result<Fault> fault_from_json(const nlohmann::json& j, const std::string& path);
+
+// The HRESULT a call fault injects for `call` now, if any; counts the call either way.
+std::optional<ntds::HResult> next_call_fault(std::vector<Fault>& faults, ntds::Call call);
+
+// "call DsRestoreRegister -> hrCouldNotConnect (0xC7FF0007) 1 time", for messages.
+std::string describe_fault(const Fault& f);
+
+}  // namespace adrestore::sim
