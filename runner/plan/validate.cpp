@@ -8,6 +8,7 @@
 #include "plan/convert.h"
 #include "plan/json_convert.h"
 #include "plan/schema_check.h"
+#include "platform/win_argv.h"
 
 namespace adrestore::plan {
 namespace {
@@ -87,8 +88,7 @@ void check_hook(const Hook& h, Diagnostics& diags) {
                     "the program must be an absolute path or a bare program name: " + wp.status().message());
       }
     }
-    const std::string lower = to_lower_ascii(p);
-    if (ends_with(lower, ".bat") || ends_with(lower, ".cmd")) {
+    if (platform::is_batch_program(p)) {  // also x.bat. and x.CMD: Windows strips trailing dots
       diags.error(prog.mark, prog.path,
                   "batch files (.bat, .cmd) are refused: Windows runs them through cmd.exe, and hooks never use a "
                   "shell. Call a program directly");

@@ -1,0 +1,161 @@
+#include "cli/run_output.h"
+
+#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/spdlog.h>
+
+#include <cmath>
+#include <ctime>
+
+#include "base/text.h"
+
+namespace adrestore::cli {
+namespace {
+
+std::string utc_now_rfc3339() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+#ifdef _WIN32
+  gmtime_s(&tm, &t);
+#else
+  gmtime_r(&t, &tm);
+#endif
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+}  // namespace
+
+std::string format_rate(double bytes_per_second) {
+  if (!(bytes_per_second > 0)) return "-";
+  return format_bytes(static_cast<std::uint64_t>(bytes_per_second)) + "/s";
+}
+
+std::string format_eta(double seconds) {
+  if (!(seconds >= 0) || seconds > 1e7) return "--:--";
+  const long s = std::lround(seconds);
+  char buf[32];
+  if (s >= 3600) {
+    std::snprintf(buf, sizeof buf, "%ld:%02ld:%02ld", s / 3600, (s / 60) % 60, s % 60);
+  } else {
+    std::snprintf(buf, sizeof buf, "%02ld:%02ld", s / 60, s % 60);
+  }
+  return buf;
+}
+
+RunOutput::RunOutput(Options options) : m_opt(std::move(options)) {
+  if (!m_opt.events_path.empty()) {
+    m_events = std::fopen(m_opt.events_path.c_str(), "ab");
+    m_events_ok = m_events != nullptr;
+  }
+  if (!m_opt.log_path.empty()) {
+    try {
+      m_log = std::make_shared<spdlog::logger>(
+          "run", std::make_shared<spdlog::sinks::basic_file_sink_mt>(m_opt.log_path, false));
+      m_log->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %l %v");
+      m_log->set_level(spdlog::level::debug);
+      m_log->flush_on(spdlog::level::info);
+    } catch (const spdlog::spdlog_ex&) {
+      m_log.reset();  // logging is best effort; the journal is the record
+    }
+  }
+}
+
+RunOutput::~RunOutput() {
+  clear_progress_line();
+  if (m_events) std::fclose(m_events);
+  if (m_log) m_log->flush();
+}
+
+void RunOutput::clear_progress_line() {
+  if (m_progress_shown) {
+    std::fputs("\r\033[K", stderr);
+    m_progress_shown = false;
+  }
+}
+
+void RunOutput::say(const std::string& line) {
+  clear_progress_line();
+  if (m_opt.verbosity >= 0) std::fprintf(stderr, "%s\n", escape_for_terminal(line).c_str());
+  if (m_log) m_log->info("{}", line);
+}
+
+void RunOutput::on_event(const exec::Event& e) {
+  if (m_events) {
+    nlohmann::json j = {{"time", utc_now_rfc3339()}, {"type", e.type}};
+    if (!e.step.empty()) j["step"] = e.step;
+    if (!e.outcome.empty()) j["outcome"] = e.outcome;
+    if (!e.message.empty()) j["message"] = e.message;
+    if (!e.data.empty()) j["data"] = e.data;
+    const std::string line = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    m_events_ok = std::fwrite(line.data(), 1, line.size(), m_events) == line.size() && std::fflush(m_events) == 0 &&
+                  m_events_ok;
+  }
+  std::string line;
+  if (e.type == "step-started") {
+    line = "  " + e.step + " ...";
+    if (m_opt.verbosity < 1) {
+      if (m_log) m_log->info("step {} started", e.step);
+      return;  // the finished line says it all
+    }
+  } else if (e.type == "step-finished") {
+    const char* mark = e.outcome == "succeeded" ? "ok" : e.outcome == "skipped" ? "skip" : e.outcome.c_str();
+    line = "  [" + std::string(mark) + "] " + e.step;
+    if (!e.message.empty()) line += ": " + e.message;
+    if (m_opt.color && m_opt.terminal) {
+      const char* c = e.outcome == "succeeded" ? "\033[32m" : e.outcome == "skipped" ? "\033[2m" : "\033[31m";
+      line = "  [" + std::string(c) + mark + "\033[0m] " + e.step + (e.message.empty() ? "" : ": " + e.message);
+    }
+  } else if (e.type == "warning") {
+    line = "warning: " + e.message;
+  } else if (e.type == "run-started" || e.type == "run-finished") {
+    line = e.message;
+  } else {
+    line = e.message;
+  }
+  if (m_log) m_log->info("{} {} {} {}", e.type, e.step, e.outcome, e.message);
+  if (line.empty() || m_opt.verbosity < 0) return;
+  clear_progress_line();
+  std::fprintf(stderr, "%s\n", escape_for_terminal(line).c_str());
+}
+
+std::string RunOutput::format_progress(const exec::CopyProgress& p, double rate) const {
+  const double pct_file = p.file_total ? 100.0 * static_cast<double>(p.file_done) / static_cast<double>(p.file_total) : 100.0;
+  const double pct_all = p.all_total ? 100.0 * static_cast<double>(p.all_done) / static_cast<double>(p.all_total) : 100.0;
+  const double eta = rate > 0 ? static_cast<double>(p.all_total - p.all_done) / rate : -1;
+  char buf[512];
+  std::snprintf(buf, sizeof buf, "%s %5.1f%% (%s/%s) | all %5.1f%% (%s/%s) %s ETA %s", p.file.c_str(), pct_file,
+                format_bytes(p.file_done).c_str(), format_bytes(p.file_total).c_str(), pct_all,
+                format_bytes(p.all_done).c_str(), format_bytes(p.all_total).c_str(), format_rate(rate).c_str(),
+                format_eta(eta).c_str());
+  return buf;
+}
+
+void RunOutput::on_progress(const exec::CopyProgress& p) {
+  const auto now = std::chrono::steady_clock::now();
+  if (!m_copy_started) {
+    m_copy_started = true;
+    m_copy_start = now;
+    m_start_bytes = p.all_done;
+    m_last_draw = now - std::chrono::hours(1);
+  }
+  const double elapsed = std::chrono::duration<double>(now - m_copy_start).count();
+  const double rate = elapsed > 0.2 ? static_cast<double>(p.all_done - m_start_bytes) / elapsed : 0;
+  const bool finished = p.all_done >= p.all_total;
+  if (m_opt.terminal && m_opt.verbosity >= 0) {
+    if (now - m_last_draw < std::chrono::milliseconds(200) && !finished) return;
+    m_last_draw = now;
+    std::fprintf(stderr, "\r\033[K  %s", escape_for_terminal(format_progress(p, rate)).c_str());
+    std::fflush(stderr);
+    m_progress_shown = true;
+    return;
+  }
+  // Not a terminal: one line every 10 seconds instead of a redrawn line.
+  if (now - m_last_draw < std::chrono::seconds(10) && !finished) return;
+  m_last_draw = now;
+  const std::string line = "progress: " + format_progress(p, rate);
+  if (m_log) m_log->info("{}", line);
+  if (m_opt.verbosity >= 0 && !finished) std::fprintf(stderr, "  %s\n", escape_for_terminal(line).c_str());
+}
+
+}  // namespace adrestore::cli

@@ -1,0 +1,74 @@
+#include "exec/run_setup.h"
+
+#include <cstdlib>
+#include <ctime>
+#include <random>
+
+#include "platform/fs.h"
+#include "platform/interrupt.h"
+#include "platform/sha256.h"
+
+namespace adrestore::exec {
+
+std::string make_run_id() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+#ifdef _WIN32
+  gmtime_s(&tm, &t);
+#else
+  gmtime_r(&t, &tm);
+#endif
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+  std::random_device rd;
+  char suffix[16];
+  std::snprintf(suffix, sizeof suffix, "%06x", rd() & 0xFFFFFFu);
+  return std::string(stamp) + "-" + suffix;
+}
+
+std::string default_state_dir(const std::string& plan_name) {
+#ifdef _WIN32
+  const char* pd = std::getenv("ProgramData");
+  return std::string(pd && *pd ? pd : "C:\\ProgramData") + "\\adrestore\\" + plan_name;
+#else
+  if (const char* x = std::getenv("XDG_STATE_HOME"); x && *x) return std::string(x) + "/adrestore/" + plan_name;
+  const char* home = std::getenv("HOME");
+  return std::string(home && *home ? home : ".") + "/.local/state/adrestore/" + plan_name;
+#endif
+}
+
+std::string plan_content_hash(const std::string& plan_text) { return platform::to_hex(platform::sha256(plan_text)); }
+
+Result<std::string> read_password(const plan::Credentials& c, bool interactive_allowed) {
+  switch (c.source) {
+    case plan::PasswordSource::env: {
+      const char* v = std::getenv(c.source_arg.c_str());
+      if (!v) {
+        return Status::error(Code::refused, "spec.credentials.passwordFrom names the environment variable " +
+                                                c.source_arg + ", which is not set");
+      }
+      return std::string(v);
+    }
+    case plan::PasswordSource::file: {
+      auto text = platform::read_file(c.source_arg, 1024);
+      if (!text) {
+        return Status::error(Code::refused, "spec.credentials.passwordFrom: cannot read the password file " +
+                                                c.source_arg + ": " + text.status().message());
+      }
+      std::string line = text->substr(0, text->find_first_of("\r\n"));
+      return line;
+    }
+    case plan::PasswordSource::prompt: {
+      std::string pw;
+      if (!interactive_allowed || !platform::read_secret_line("DSRM password: ", pw)) {
+        return Status::error(Code::refused,
+                             "spec.credentials.passwordFrom is 'prompt' but there is no terminal to ask on; use "
+                             "env:NAME or file:PATH for unattended runs");
+      }
+      return pw;
+    }
+  }
+  return Status::error(Code::internal, "unknown password source");
+}
+
+}  // namespace adrestore::exec
