@@ -7,7 +7,7 @@
 
 #include "base/status.h"
 #include "cli/exit_codes.h"
-#include "platform/terminal.h"
+#include "platform/interrupt.h"
 
 namespace adrestore::cli {
 

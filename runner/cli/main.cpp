@@ -1,5 +1,5 @@
 #include "cli/app.h"
-#include "platform/terminal.h"
+#include "platform/console.h"
 
 #ifdef _WIN32
 // wmain (mingw: linked with -municode): the arguments arrive as UTF-16 and are passed on as

@@ -1,22 +1,13 @@
-// Private to runner/platform/*_win32.cpp (and the Windows test support): the only header
-// that includes <windows.h>. Everything else sees portable declarations in platform/*.h.
+// Private to runner/platform/*_win32.cpp (and the Windows test support): handles, text and
+// paths, and errors at the Win32 boundary. Everything else sees portable declarations in
+// platform/*.h.
 //
 // Paths cross this boundary as UTF-8 std::string on our side and as UTF-16 with the
 // \\?\ long-path prefix on the Win32 side. The prefix is added here and never appears in a
 // message: messages always name the path the caller gave.
 #pragma once
 
-#ifndef _WIN32
-#error "platform/win32.h is for Windows builds only"
-#endif
-
-#ifndef WIN32_LEAN_AND_MEAN
-#define WIN32_LEAN_AND_MEAN
-#endif
-#ifndef NOMINMAX
-#define NOMINMAX
-#endif
-#include <windows.h>
+#include "platform/win32_api.h"  // <windows.h>, configured in one place
 
 #include <string>
 #include <string_view>

@@ -1,7 +1,8 @@
-// platform/terminal.h: the built adrestore must not colour output that goes to a pipe.
+// Terminal detection (platform/interrupt.h): the built adrestore must not colour output that
+// goes to a pipe.
 #include <doctest/doctest.h>
 
-#include "platform/terminal.h"
+#include "platform/interrupt.h"
 #include "support.h"
 
 using adrestore::testing::run_adrestore;

@@ -3,34 +3,10 @@
 
 #include <cstdio>
 
-#include "platform/terminal.h"
+#include "platform/console.h"
 #include "platform/win32.h"
 
 namespace adrestore::platform {
-namespace {
-
-HANDLE std_handle(int fd) {
-  switch (fd) {
-    case 0:
-      return ::GetStdHandle(STD_INPUT_HANDLE);
-    case 1:
-      return ::GetStdHandle(STD_OUTPUT_HANDLE);
-    case 2:
-      return ::GetStdHandle(STD_ERROR_HANDLE);
-    default:
-      return nullptr;
-  }
-}
-
-}  // namespace
-
-bool is_terminal(int fd) {
-  HANDLE h = std_handle(fd);
-  DWORD mode = 0;
-  if (h == nullptr || h == INVALID_HANDLE_VALUE || !::GetConsoleMode(h, &mode)) return false;
-  if (fd == 0) return true;
-  return (mode & ENABLE_VIRTUAL_TERMINAL_PROCESSING) != 0;
-}
 
 void prepare_console() {
   ::SetConsoleOutputCP(CP_UTF8);

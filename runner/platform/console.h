@@ -1,17 +1,12 @@
-// The terminal the program talks to: is a stream a terminal (for colour and progress), and
-// what the process must set up at start so that UTF-8 text reaches it intact.
-// terminal_posix.cpp and terminal_win32.cpp implement it.
+// What the process sets up at start so that text reaches the console intact, and the UTF-8
+// view of Windows' UTF-16 arguments. console_posix.cpp and console_win32.cpp implement it;
+// is_terminal() lives with the other terminal functions in platform/interrupt.h.
 #pragma once
 
 #include <string>
 #include <vector>
 
 namespace adrestore::platform {
-
-// True when the standard stream `fd` (0, 1 or 2) is an interactive terminal that can show
-// ANSI colours. On Windows: a console whose virtual-terminal processing is on (see
-// prepare_console), never a pipe or a file.
-bool is_terminal(int fd);
 
 // Called once at the start of main. POSIX: nothing. Windows: console output code page UTF-8,
 // stdout/stderr in binary mode (output bytes are identical on every platform: "\n", not
