@@ -1,7 +1,13 @@
 # All third-party code comes from Debian packages (scripts/setup.sh installs them).
 # valijson's headers are unpacked from libvalijson-dev into ADRESTORE_DEPS_DIR, because
 # installing that package pulls in Qt and Poco.
-find_package(yaml-cpp REQUIRED)
+# Cross builds (mingw-w64, scripts/windows.sh) find yaml-cpp's CMake package and the header-only
+# libraries in a staging prefix, the only place besides mingw's sysroot that they search.
+set(ADRESTORE_STAGE_PREFIX "" CACHE PATH "Staging prefix of a cross build's dependencies")
+if(ADRESTORE_STAGE_PREFIX)
+  list(APPEND CMAKE_FIND_ROOT_PATH ${ADRESTORE_STAGE_PREFIX})
+endif()
+find_package(yaml-cpp REQUIRED CONFIG)
 find_package(nlohmann_json REQUIRED)
 find_package(Threads REQUIRED)
 
@@ -27,13 +33,28 @@ else()
 endif()
 
 if(WIN32)
-  # spdlog and fmt header-only; there is no mingw libfmt (windows-build-notes.md pitfall 4).
-  target_compile_definitions(adrestore_deps INTERFACE FMT_HEADER_ONLY SPDLOG_WCHAR_FILENAMES
+  target_compile_definitions(adrestore_deps INTERFACE SPDLOG_WCHAR_FILENAMES
     UNICODE _UNICODE WIN32_LEAN_AND_MEAN NOMINMAX _WIN32_WINNT=0x0601)
   target_link_libraries(adrestore_deps INTERFACE bcrypt)
 else()
   find_package(OpenSSL REQUIRED COMPONENTS Crypto)
+  target_link_libraries(adrestore_deps INTERFACE OpenSSL::Crypto)
+endif()
+
+if(MINGW)
+  # The stage has headers only: spdlog and fmt header-only (there is no mingw libfmt).
+  # -static: the exe then imports only system DLLs (else wine exits silently with code 53).
+  # -mbig-obj: header-heavy test files pass COFF's section limit at low optimisation.
+  target_compile_definitions(adrestore_deps INTERFACE FMT_HEADER_ONLY)
+  target_compile_options(adrestore_deps INTERFACE -Wa,-mbig-obj)
+  target_link_options(adrestore_deps INTERFACE -static)
+else()
+  # Debian's packages, or vcpkg's (vcpkg.json; spdlog with its "wchar" feature on Windows).
   find_package(fmt REQUIRED)
   find_package(spdlog REQUIRED)
-  target_link_libraries(adrestore_deps INTERFACE OpenSSL::Crypto fmt::fmt spdlog::spdlog)
+  target_link_libraries(adrestore_deps INTERFACE fmt::fmt spdlog::spdlog)
+endif()
+if(MSVC)
+  target_compile_options(adrestore_deps INTERFACE /bigobj /utf-8)
+  target_compile_definitions(adrestore_deps INTERFACE _CRT_SECURE_NO_WARNINGS)
 endif()

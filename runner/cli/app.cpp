@@ -1,7 +1,5 @@
 #include "cli/app.h"
 
-#include <unistd.h>
-
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <cstdlib>
@@ -10,6 +8,7 @@
 #include "base/status.h"
 #include "base/text.h"
 #include "cli/exit_codes.h"
+#include "platform/interrupt.h"
 
 namespace adrestore::cli {
 
@@ -40,7 +39,7 @@ bool GlobalOptions::use_color(int fd) const {
   if (color == ColorMode::never) return false;
   const char* no_color = std::getenv("NO_COLOR");
   if (no_color && *no_color) return false;
-  return ::isatty(fd) != 0;
+  return platform::is_terminal(fd);
 }
 
 namespace {
@@ -62,6 +61,9 @@ int run(int argc, char** argv) {
                "Validates, previews, runs and tests restores of a DC from an NTDS backup set.",
                "adrestore"};
   app.require_subcommand(1);
+  // CLI11 takes "/x" for an option on Windows; our options are --long and -s everywhere, and
+  // "/path" (a rooted path, or a host path under wine) stays an argument.
+  app.allow_windows_style_options(false);
   app.fallthrough();
   app.set_version_flag("--version", version_text());
   app.footer(

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <cmath>
+#include <filesystem>
 #include <ctime>
 
 #include "base/text.h"
@@ -50,8 +51,10 @@ RunOutput::RunOutput(Options options) : m_opt(std::move(options)) {
   }
   if (!m_opt.log_path.empty()) {
     try {
+      // native(): a UTF-16 name on Windows (SPDLOG_WCHAR_FILENAMES), so non-ASCII paths work.
       m_log = std::make_shared<spdlog::logger>(
-          "run", std::make_shared<spdlog::sinks::basic_file_sink_mt>(m_opt.log_path, false));
+          "run", std::make_shared<spdlog::sinks::basic_file_sink_mt>(
+                     std::filesystem::u8path(m_opt.log_path).native(), false));
       m_log->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %l %v");
       m_log->set_level(spdlog::level::debug);
       m_log->flush_on(spdlog::level::info);

@@ -1,15 +1,7 @@
 #include "plan/guard.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#ifndef _WIN32
-#include <unistd.h>
-#endif
-
 #include <algorithm>
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <vector>
@@ -18,6 +10,7 @@
 #include <yaml-cpp/parser.h>
 
 #include "base/text.h"
+#include "platform/fs.h"
 
 namespace adrestore::plan {
 namespace {
@@ -267,55 +260,55 @@ bool check_encoding(std::string& text, Diagnostics& diags) {
 
 }  // namespace
 
+namespace {
+
+// The cause part of a platform message ("cannot open PATH: cause"), so that ours can say
+// "PATH: cannot read: cause" without naming the path twice.
+std::string cause_of(const Status& s, const std::string& path) {
+  const std::string& msg = s.message();
+  const std::size_t pos = msg.find(path + ": ");
+  return pos == std::string::npos ? msg : msg.substr(pos + path.size() + 2);
+}
+
+}  // namespace
+
 Result<std::string> read_capped_file(const std::string& path, std::size_t max_bytes) {
-  // stat() first so that a device is never opened (opening some has side effects), then the
-  // opened file is checked again: a FIFO swapped in between must not block the read.
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) {
-    return Status::error(Code::usage, path + ": cannot read: " + std::strerror(errno));
+  // Look before opening: a device is never opened (opening some has side effects) and an
+  // oversized file is never read. Links are not followed, like everywhere in platform/fs.h.
+  auto info = platform::stat_nofollow(path);
+  if (!info) return Status::error(Code::usage, path + ": cannot read: " + cause_of(info.status(), path));
+  switch (info->type) {
+    case platform::FileType::missing:
+      return Status::error(Code::usage, path + ": cannot read: No such file or directory");
+    case platform::FileType::directory:
+      return Status::error(Code::usage, path + ": is a directory, not a file");
+    case platform::FileType::symlink:
+      return Status::error(Code::usage, path + ": is a link; name the file it points to (links are not followed)");
+    case platform::FileType::other:
+      return Status::error(Code::usage, path + ": is not a regular file (a device or a pipe?)");
+    case platform::FileType::regular:
+      break;
   }
-  if (S_ISDIR(st.st_mode)) return Status::error(Code::usage, path + ": is a directory, not a file");
-  if (!S_ISREG(st.st_mode)) return Status::error(Code::usage, path + ": is not a regular file (a device or a pipe?)");
-  auto too_big = [&](std::uint64_t size) {
-    return Status::error(Code::usage, path + ": is " + std::to_string(size) + " bytes; the limit is " +
+  if (info->size > max_bytes) {
+    return Status::error(Code::usage, path + ": is " + std::to_string(info->size) + " bytes; the limit is " +
                                           std::to_string(max_bytes) + " bytes");
-  };
-  if (static_cast<std::uint64_t>(st.st_size) > max_bytes) return too_big(static_cast<std::uint64_t>(st.st_size));
-#ifndef _WIN32
-  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-  if (fd < 0) return Status::error(Code::usage, path + ": cannot read: " + std::strerror(errno));
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    ::close(fd);
-    return Status::error(Code::usage, path + ": is not a regular file (a device or a pipe?)");
   }
+  // Opening for reading never blocks (a FIFO swapped in meanwhile reads as empty).
+  auto file = platform::File::open(path, platform::File::Mode::read);
+  if (!file) return Status::error(Code::usage, path + ": cannot read: " + cause_of(file.status(), path));
   // Read one byte past the size seen, to notice a file that grew past the cap meanwhile.
-  std::string text(std::min<std::uint64_t>(static_cast<std::uint64_t>(st.st_size), max_bytes) + 1, '\0');
+  std::string text(static_cast<std::size_t>(std::min<std::uint64_t>(info->size, max_bytes)) + 1, '\0');
   std::size_t n = 0;
   for (;;) {
     if (n == text.size()) {
       if (text.size() > max_bytes) break;
       text.resize(std::min(text.size() * 2, max_bytes + 1));
     }
-    const ssize_t got = ::read(fd, &text[n], text.size() - n);
-    if (got < 0 && errno == EINTR) continue;
-    if (got < 0) {
-      const int err = errno;
-      ::close(fd);
-      return Status::error(Code::usage, path + ": read error: " + std::strerror(err));
-    }
-    if (got == 0) break;
-    n += static_cast<std::size_t>(got);
+    auto got = (*file)->read(&text[n], text.size() - n);
+    if (!got) return Status::error(Code::usage, path + ": read error: " + cause_of(got.status(), path));
+    if (*got == 0) break;
+    n += *got;
   }
-  ::close(fd);
-#else
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) return Status::error(Code::usage, path + ": cannot read: " + std::strerror(errno));
-  std::string text(std::min<std::uint64_t>(static_cast<std::uint64_t>(st.st_size), max_bytes) + 1, '\0');
-  const std::size_t n = std::fread(&text[0], 1, text.size(), f);
-  const bool err = std::ferror(f) != 0;
-  std::fclose(f);
-  if (err) return Status::error(Code::usage, path + ": read error");
-#endif
   if (n > max_bytes) {
     return Status::error(Code::usage, path + ": is larger than the limit of " + std::to_string(max_bytes) + " bytes");
   }

@@ -124,7 +124,9 @@ Result<std::unique_ptr<File>> File::open(const std::string& path, Mode mode) {
   int flags = O_CLOEXEC;
   switch (mode) {
     case Mode::read:
-      flags |= O_RDONLY | O_NOFOLLOW;
+      // O_NONBLOCK: a FIFO swapped in after a caller's stat check must not block the open
+      // (it then reads as empty); regular files ignore the flag.
+      flags |= O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY;
       break;
     case Mode::write_new:
       flags |= O_WRONLY | O_CREAT | O_EXCL;
