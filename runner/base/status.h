@@ -14,6 +14,8 @@ enum class Code {
   invalid_input,  // a plan, manifest, world or journal that does not validate
   usage,          // bad flag, missing or unreadable file
   io,             // an operating-system I/O failure
+  no_space,       // the disk (or quota) is full: ENOSPC, ERROR_DISK_FULL
+  access_denied,  // permission denied or a read-only file system: EACCES, EROFS, ERROR_ACCESS_DENIED
   failed,         // an operation failed safely (exit 3)
   interrupted,    // stopped at a safe point, resumable (exit 4)
   refused,        // a precondition refused the action (exit 5)

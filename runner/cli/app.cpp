@@ -24,6 +24,8 @@ int exit_code_for(Code code) {
       return k_exit_usage;
     case Code::failed:
     case Code::io:
+    case Code::no_space:
+    case Code::access_denied:
     case Code::internal:
       return k_exit_failed;
     case Code::interrupted:

@@ -16,6 +16,8 @@ namespace {
 Status errno_status(const std::string& what, const std::string& path, int err) {
   Code code = Code::io;
   if (err == ENOENT) code = Code::not_found;
+  if (err == ENOSPC || err == EDQUOT) code = Code::no_space;
+  if (err == EACCES || err == EPERM || err == EROFS) code = Code::access_denied;
   return Status::error(code, what + " " + path + ": " + std::strerror(err));
 }
 

@@ -86,6 +86,15 @@ Status error_status(const std::string& what, const std::string& path, DWORD code
     case ERROR_BAD_NET_NAME:
       c = Code::not_found;
       break;
+    case ERROR_DISK_FULL:
+    case ERROR_HANDLE_DISK_FULL:
+      c = Code::no_space;
+      break;
+    case ERROR_ACCESS_DENIED:
+    case ERROR_WRITE_PROTECT:
+    case ERROR_SHARING_VIOLATION:
+      c = Code::access_denied;
+      break;
     default:
       break;
   }

@@ -313,7 +313,7 @@ void World::attach_disk_faults(host::SimDisks& disks) {
             });
           }
         }
-        return Status::error(Code::io, path.str() + ": write failed: no space left on device (simulated diskFull fault: " +
+        return Status::error(Code::no_space, path.str() + ": write failed: no space left on device (simulated diskFull fault: " +
                                            e.path.str() + " is full after " + format_bytes(e.limit) + ")");
       }
       e.written += bytes;
