@@ -86,6 +86,7 @@ int run(int argc, char** argv) {
 
   add_validate_command(app, global, exit_code);
   add_schema_command(app, global, exit_code);
+  add_journal_command(app, global, exit_code);
 
   try {
     app.parse(argc, argv);
