@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <deque>
 #include <mutex>
 #include <thread>
 
@@ -138,34 +139,117 @@ class Pipeline {
     }
   }
 
+  // The flusher: syncs the output up to the latest chunk the writer has finished. A sync
+  // that starts after a chunk's writes returned covers it, so requests coalesce.
+  void sync_loop() {
+    for (;;) {
+      std::uint64_t target = 0;
+      std::uint64_t end = 0;
+      {
+        std::unique_lock<std::mutex> lock(m_mu);
+        m_cv.wait(lock, [&] { return m_stop || m_sync_quit || m_sync_requested > m_synced; });
+        if (m_stop || (m_sync_quit && m_sync_requested == m_synced)) return;
+        target = m_sync_requested;
+        end = m_sync_requested_end;
+      }
+      Status st = m_job.output->sync();
+      if (!st) return fail({PipelineFailure::sync, st, end, target - 1, {}});
+      {
+        std::lock_guard<std::mutex> lock(m_mu);
+        m_synced = target;
+      }
+      m_cv.notify_all();
+    }
+  }
+
+  struct Finished {
+    std::uint64_t chunk;
+    std::uint64_t end;
+  };
+
+  // Reports finished chunks whose data is flushed, in order, on the caller's thread. With
+  // `all`, waits until every finished chunk is flushed; otherwise waits only while more than
+  // k_max_unflushed chunks are pending, so memory and the journal never lag far behind.
+  bool deliver(std::deque<Finished>& finished, bool all) {
+    static constexpr std::size_t k_max_unflushed = 2;
+    while (!finished.empty()) {
+      const Finished f = finished.front();
+      {
+        std::unique_lock<std::mutex> lock(m_mu);
+        const bool must_wait = all || finished.size() > k_max_unflushed;
+        if (must_wait) m_cv.wait(lock, [&] { return m_stop || m_synced > f.chunk; });
+        if (m_stop) return false;
+        if (m_synced <= f.chunk) return true;
+      }
+      finished.pop_front();
+      if (m_job.on_chunk) {
+        Status st = m_job.on_chunk(f.chunk, f.end);
+        if (!st) return fail({PipelineFailure::callback, st, f.end, f.chunk, {}}), false;
+      }
+      if (m_job.cancel && m_job.cancel->load() && f.end < m_job.end) {
+        return fail({PipelineFailure::cancelled, Status::ok(), f.end, f.chunk, {}}), false;
+      }
+    }
+    return true;
+  }
+
   void write_loop() {
+    std::thread flusher;
+    if (m_job.output) flusher = std::thread([this] { sync_loop(); });
+    std::deque<Finished> finished;
     Slot s;
-    for (std::uint64_t k = 0; next_slot(k, s); ++k) {
+    bool ok = true;
+    for (std::uint64_t k = 0; ok && next_slot(k, s); ++k) {
       if (m_job.output) {
         Status st = m_job.output->pwrite_all(m_ring.at(k % m_slots.size()), s.len, s.offset);
-        if (!st) return fail({PipelineFailure::write, st, s.offset, 0, {}});
+        if (!st) {
+          fail({PipelineFailure::write, st, s.offset, 0, {}});
+          break;
+        }
       }
       if (m_job.on_bytes) m_job.on_bytes(s.len);
       if (s.last_in_chunk) {
-        {
-          std::unique_lock<std::mutex> lock(m_mu);
-          m_cv.wait(lock, [&] { return m_stop || m_chunks_verified > s.chunk; });
-          if (m_stop) return;
-        }
+        std::unique_lock<std::mutex> lock(m_mu);
+        m_cv.wait(lock, [&] { return m_stop || m_chunks_verified > s.chunk; });
+        if (m_stop) break;
         if (m_job.output) {
-          // The data is on stable storage before anyone journals it as verified.
-          Status st = m_job.output->sync();
-          if (!st) return fail({PipelineFailure::sync, st, s.offset + s.len, s.chunk, {}});
+          // Flushed before anyone journals it as verified; the flusher runs while we go on.
+          m_sync_requested = s.chunk + 1;
+          m_sync_requested_end = s.offset + s.len;
+        } else {
+          m_synced = s.chunk + 1;  // nothing to flush when only verifying
         }
-        if (m_job.on_chunk) {
-          Status st = m_job.on_chunk(s.chunk, s.offset + s.len);
-          if (!st) return fail({PipelineFailure::callback, st, s.offset + s.len, s.chunk, {}});
-        }
-        if (m_job.cancel && m_job.cancel->load() && s.offset + s.len < m_job.end) {
-          return fail({PipelineFailure::cancelled, Status::ok(), s.offset + s.len, s.chunk, {}});
-        }
+        lock.unlock();
+        m_cv.notify_all();
+        finished.push_back({s.chunk, s.offset + s.len});
       }
       release(k);
+      ok = deliver(finished, false);
+    }
+    if (ok) deliver(finished, true);
+    {
+      std::lock_guard<std::mutex> lock(m_mu);
+      m_sync_quit = true;
+    }
+    m_cv.notify_all();
+    if (flusher.joinable()) flusher.join();
+    salvage(finished);
+  }
+
+  // When a later chunk failed (bad data, a read or write error), the chunks finished before
+  // it are still good: flush and report them, so a resume does not copy them again.
+  void salvage(std::deque<Finished>& finished) {
+    PipelineFailure failure = PipelineFailure::none;
+    {
+      std::lock_guard<std::mutex> lock(m_mu);
+      failure = m_result.failure;
+    }
+    const bool salvageable = failure == PipelineFailure::read || failure == PipelineFailure::short_input ||
+                             failure == PipelineFailure::write || failure == PipelineFailure::mismatch;
+    if (finished.empty() || !salvageable) return;
+    if (m_job.output && !m_job.output->sync()) return;
+    for (const Finished& f : finished) {
+      if (!m_job.on_chunk || !m_job.on_chunk(f.chunk, f.end)) return;
     }
   }
 
@@ -177,6 +261,10 @@ class Pipeline {
   std::uint64_t m_produced = 0;
   bool m_reader_done = false;
   std::uint64_t m_chunks_verified = 0;
+  std::uint64_t m_sync_requested = 0;  // chunk index + 1 the flusher should reach
+  std::uint64_t m_sync_requested_end = 0;
+  std::uint64_t m_synced = 0;  // chunk index + 1 known to be flushed
+  bool m_sync_quit = false;
   bool m_stop = false;
   PipelineResult m_result;
 };

@@ -63,8 +63,8 @@ struct CopyCallbacks {
 };
 
 struct CopyOptions {
-  std::size_t buffer_size = 8u << 20;  // per buffer
-  std::size_t buffers = 4;             // in flight
+  std::size_t buffer_size = 2u << 20;  // per buffer; small enough to stay in cache between the threads
+  std::size_t buffers = 8;             // in flight: 16 MiB in all
   // Checked after each verified chunk: when set, the copy stops there with Code::interrupted.
   const std::atomic<bool>* cancel = nullptr;
 };
