@@ -139,14 +139,16 @@ void JournalState::fold(const StepFinished& b) {
 
 void JournalState::fold(const FileProgress& b) {
   FileCopyState& f = m_files[file_key(b.file)];
+  if (f.file.empty()) f.file = b.file;
   f.verified_offset = b.offset;
   f.last_chunk = b.chunk;
 }
 
-void JournalState::fold(const FileRestarted& b) { m_files[file_key(b.file)] = FileCopyState{}; }
+void JournalState::fold(const FileRestarted& b) { m_files[file_key(b.file)] = FileCopyState{b.file, false, 0, {}}; }
 
 void JournalState::fold(const FileDone& b) {
   FileCopyState& f = m_files[file_key(b.file)];
+  if (f.file.empty()) f.file = b.file;
   f.done = true;
   f.verified_offset = b.size;
 }

@@ -27,6 +27,7 @@ struct JournalStep {
 
 // Where the copy of one destination file stands.
 struct FileCopyState {
+  std::string file;  // the destination as first journaled
   bool done = false;
   std::uint64_t verified_offset = 0;  // bytes [0, verified_offset) flushed and verified
   std::optional<std::uint64_t> last_chunk;  // index of the chunk that ends at verified_offset
