@@ -294,9 +294,15 @@ Result<CopyItem> make_copy_item(const backup::ManifestFile& f, std::uint64_t chu
 Status copy_files(host::Disks& disks, const std::vector<CopyItem>& items, const CopyCallbacks& callbacks,
                   const CopyOptions& options) {
   std::uint64_t total = 0;
-  for (const CopyItem& item : items) {
-    if (Status s = check_item(item); !s) return s;
-    total += item.size;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (Status s = check_item(items[i]); !s) return s;
+    for (std::size_t k = 0; k < i; ++k) {
+      if (items[k].destination.equals(items[i].destination)) {
+        return Status::error(Code::invalid_input, "two backup files go to " + items[i].destination.str() + ": " +
+                                                      items[k].name + " and " + items[i].name);
+      }
+    }
+    total += items[i].size;
   }
   FileCopier copier(disks, callbacks, options, total);
   for (const CopyItem& item : items) {

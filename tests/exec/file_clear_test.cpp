@@ -16,7 +16,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
-WinPath wp(const std::string& s) { return *WinPath::parse(s); }
+WinPath wp(const std::string& s) {
+  auto p = WinPath::parse(s);
+  REQUIRE_MESSAGE(p, s);
+  return *p;
+}
 
 // A simulated DC with E:\NTDS (ntds.dit, old.log) and F:\Logs (edb.chk, edb00001.log).
 struct ClearWorld {

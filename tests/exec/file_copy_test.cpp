@@ -18,7 +18,11 @@ namespace {
 
 constexpr std::uint64_t k_chunk = 64 * 1024;
 
-WinPath wp(const std::string& s) { return *WinPath::parse(s); }
+WinPath wp(const std::string& s) {
+  auto p = WinPath::parse(s);
+  REQUIRE_MESSAGE(p, s);
+  return *p;
+}
 
 std::string random_bytes(std::size_t n, unsigned seed) {
   std::mt19937 rng(seed);
@@ -348,6 +352,18 @@ TEST_SUITE("exec") {
     CHECK(ok->source.str() == "D:\\backup\\sub\\ntds.dit");
     f.path = "../ntds.dit";
     CHECK_FALSE(make_copy_item(f, k_chunk, wp("D:\\backup"), wp("E:\\NTDS\\ntds.dit")));
+  }
+
+  TEST_CASE("two backup files with the same destination are refused before anything is copied") {
+    CopyWorld w;
+    CopyItem a = w.backup("ntds.dit", random_bytes(100, 15));
+    CopyItem b = w.backup("NTDS.DIT.old", random_bytes(100, 16));
+    b.destination = wp("e:\\ntds\\NTDS.dit");
+    Status s = copy_files(w.disks, {a, b}, w.callbacks(), w.options);
+    REQUIRE_FALSE(s);
+    CHECK(s.code() == Code::invalid_input);
+    CHECK(s.message().find("two backup files go to") != std::string::npos);
+    CHECK_FALSE(fs::exists(w.host("fs/E")));
   }
 
   TEST_CASE("the partial copy is a hidden name in the destination folder") {

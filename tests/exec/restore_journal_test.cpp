@@ -19,7 +19,11 @@ namespace {
 
 constexpr std::uint64_t k_chunk = 64 * 1024;
 
-WinPath wp(const std::string& s) { return *WinPath::parse(s); }
+WinPath wp(const std::string& s) {
+  auto p = WinPath::parse(s);
+  REQUIRE_MESSAGE(p, s);
+  return *p;
+}
 
 CopyCallbacks journaling(JournalWriter& j, int crash_at_chunk = -1) {
   CopyCallbacks cb;
