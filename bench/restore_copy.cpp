@@ -3,7 +3,7 @@
 // `cp` + `sync FILES` in the same run, and reports GB/s, the ratio and the engine's peak RSS.
 // Also measures the journal's append+fsync cost per record.
 //
-//   restore_copy [--scratch DIR] [--size 2Gi] [--files 4] [--chunk 64Mi] [--buffer 2Mi]
+//   adrestore_bench_restore_copy [--scratch DIR] [--size 2Gi] [--files 4] [--chunk 64Mi] [--buffer 2Mi]
 //                [--buffers 8] [--reps 2] [--journal-records 500]
 #include <fcntl.h>
 #include <spawn.h>
@@ -33,7 +33,7 @@ namespace fs = std::filesystem;
 namespace {
 
 struct Options {
-  std::string scratch = "bench/.scratch";
+  std::string scratch = "bench/.scratch/restore-copy";
   std::uint64_t size = 2ULL << 30;
   int files = 4;
   std::uint64_t chunk = 64ULL << 20;

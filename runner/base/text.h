@@ -22,7 +22,8 @@ std::optional<std::size_t> find_invalid_utf8(std::string_view text);
 // `text` must be valid UTF-8; returns the byte offset of the first such character.
 std::optional<std::size_t> find_control_char(std::string_view text, bool allow_carriage_return);
 
-// Escapes control characters and backslashes as \n, \t, \xNN so a value is safe on a terminal.
+// Escapes control characters as \n, \t, \r, \xNN (C1 controls as \u0080..\u009F) so a value is
+// safe on a terminal. Backslashes are left alone: Windows paths stay readable.
 std::string escape_for_terminal(std::string_view text);
 
 std::string to_lower_ascii(std::string_view text);

@@ -16,11 +16,11 @@ bool is_reserved_device(std::string_view name) {
   for (const char* f : fixed) {
     if (trimmed == f) return true;
   }
-  if (trimmed.size() == 4 && (starts_with(trimmed, "com") || starts_with(trimmed, "lpt")) &&
-      trimmed[3] >= '0' && trimmed[3] <= '9') {
-    return true;
-  }
-  return false;
+  if (!starts_with(trimmed, "com") && !starts_with(trimmed, "lpt")) return false;
+  const std::string_view digit = std::string_view(trimmed).substr(3);
+  if (digit.size() == 1 && digit[0] >= '0' && digit[0] <= '9') return true;
+  // Windows also reserves COM and LPT followed by a superscript 1, 2 or 3 (U+00B9, U+00B2, U+00B3).
+  return digit == "\xC2\xB9" || digit == "\xC2\xB2" || digit == "\xC2\xB3";
 }
 
 }  // namespace

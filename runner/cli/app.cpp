@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "base/status.h"
+#include "base/text.h"
 #include "cli/exit_codes.h"
 
 namespace adrestore::cli {
@@ -67,6 +68,7 @@ int run(int argc, char** argv) {
       "Examples:\n"
       "  adrestore validate plans/                     check every plan in a folder\n"
       "  adrestore validate --format github plans/     annotations for GitHub Actions\n"
+      "  adrestore plan plans/dc01.yaml                preview the steps a restore would run\n"
       "  adrestore schema > restore-plan.schema.json   the JSON Schema of plan files\n"
       "\nExit codes: 0 ok, 1 invalid input, 2 usage or unreadable file, 3 restore failed safely,\n"
       "4 interrupted (resumable), 5 refused. Run 'adrestore COMMAND --help' for a command's options.");
@@ -79,13 +81,20 @@ int run(int argc, char** argv) {
                         "Less output");
   app.add_option("--log-level", global.log_level, "Log level: trace, debug, info, warn, error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
-  std::map<std::string, ColorMode> colors{
-      {"auto", ColorMode::auto_}, {"always", ColorMode::always}, {"never", ColorMode::never}};
-  app.add_option("--color", global.color, "Colour: auto, always or never (NO_COLOR is honoured)")
-      ->transform(CLI::CheckedTransformer(colors, CLI::ignore_case));
+  // A plain string check rather than CLI11's CheckedTransformer, whose help and error text
+  // show its internal mapping ({always->1,...}) instead of the words a user types.
+  app.add_option_function<std::string>(
+         "--color",
+         [&global](const std::string& v) {
+           global.color = v == "always" ? ColorMode::always : v == "never" ? ColorMode::never : ColorMode::auto_;
+         },
+         "Colour: auto, always or never (NO_COLOR is honoured)")
+      ->type_name("auto|always|never")
+      ->transform(CLI::IsMember({"auto", "always", "never"}, CLI::ignore_case).description(""));
 
   add_validate_command(app, global, exit_code);
   add_schema_command(app, global, exit_code);
+  add_plan_command(app, global, exit_code);
   add_journal_command(app, global, exit_code);
 
   try {
@@ -97,6 +106,20 @@ int run(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
+    // CLI11 reports a mistyped command as "A subcommand is required"; name the word instead.
+    const std::vector<std::string> rest = app.remaining();
+    if (!rest.empty() && rest.front().rfind('-', 0) == 0 && app.get_subcommands().empty()) {
+      std::cerr << "adrestore: unknown option '" << rest.front() << "'. Run 'adrestore --help' for the options.\n";
+      return k_exit_usage;
+    }
+    if (!rest.empty() && app.get_subcommands().empty()) {
+      std::vector<std::string> known;
+      for (const CLI::App* sub : app.get_subcommands({})) known.push_back(sub->get_name());
+      std::cerr << "adrestore: unknown command '" << rest.front() << "'";
+      if (auto guess = did_you_mean(rest.front(), known)) std::cerr << "; did you mean '" << *guess << "'?";
+      std::cerr << "\nCommands: " << join(known, ", ") << ". Run 'adrestore --help' for more.\n";
+      return k_exit_usage;
+    }
     app.exit(e);
     return k_exit_usage;
   } catch (const Fatal& f) {

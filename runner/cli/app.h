@@ -26,6 +26,7 @@ using CommandSetup = std::function<void(CLI::App& app, GlobalOptions& global, in
 
 void add_validate_command(CLI::App& app, GlobalOptions& global, int& exit_code);
 void add_schema_command(CLI::App& app, GlobalOptions& global, int& exit_code);
+void add_plan_command(CLI::App& app, GlobalOptions& global, int& exit_code);
 void add_journal_command(CLI::App& app, GlobalOptions& global, int& exit_code);
 
 int run(int argc, char** argv);

@@ -1,10 +1,12 @@
 // adrestore validate PATH... : schema and semantic checks of restore plans.
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 
+#include "backup/plan_check.h"
 #include "base/embedded.h"
 #include "base/text.h"
 #include "cli/app.h"
@@ -17,7 +19,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::size_t k_max_files = 100000;
+// More plan files than any forest has DCs: beyond this a folder is probably the wrong one.
+constexpr std::size_t k_max_files = 10000;
 
 bool is_plan_file_name(const std::string& name) {
   const std::string lower = to_lower_ascii(name);
@@ -25,30 +28,48 @@ bool is_plan_file_name(const std::string& name) {
   return ends_with(lower, ".yaml") || ends_with(lower, ".yml");
 }
 
+struct Expanded {
+  std::vector<std::string> files;
+  std::string error;  // set when a folder could not be walked completely
+};
+
 // Expands directories into their plan files (sorted, links not followed); files stay as given.
-std::vector<std::string> expand_paths(const std::vector<std::string>& inputs) {
-  std::vector<std::string> out;
+// A walk that fails part-way, or finds too many files, is an error rather than a silently
+// shorter list: a plan that is never looked at must not count as valid.
+Expanded expand_paths(const std::vector<std::string>& inputs) {
+  Expanded out;
   for (const std::string& in : inputs) {
     std::error_code ec;
     const fs::file_status st = fs::symlink_status(in, ec);
-    if (!ec && fs::is_directory(st)) {
-      std::vector<std::string> found;
-      fs::recursive_directory_iterator it(in, fs::directory_options::skip_permission_denied, ec);
-      for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-        const fs::path& p = it->path();
-        const std::string name = p.filename().string();
-        if (it->is_directory(ec) && !name.empty() && name[0] == '.') {
-          it.disable_recursion_pending();
-          continue;
-        }
-        if (it->is_regular_file(ec) && !it->is_symlink(ec) && is_plan_file_name(name)) found.push_back(p.generic_string());
-        if (found.size() > k_max_files) break;
-      }
-      std::sort(found.begin(), found.end());
-      out.insert(out.end(), found.begin(), found.end());
-    } else {
-      out.push_back(in);  // a missing or odd path is reported by the loader
+    if (ec || !fs::is_directory(st)) {
+      out.files.push_back(in);  // a missing or odd path is reported by the loader
+      continue;
     }
+    std::vector<std::string> found;
+    fs::recursive_directory_iterator it(in, fs::directory_options::skip_permission_denied, ec);
+    for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      const fs::path& p = it->path();
+      const std::string name = p.filename().string();
+      std::error_code type_ec;  // an entry that vanished or cannot be examined is simply not a plan
+      if (it->is_directory(type_ec) && !name.empty() && name[0] == '.') {
+        it.disable_recursion_pending();
+        continue;
+      }
+      if (it->is_regular_file(type_ec) && !it->is_symlink(type_ec) && is_plan_file_name(name)) {
+        found.push_back(p.generic_string());
+      }
+      if (found.size() > k_max_files) {
+        out.error = "more than " + std::to_string(k_max_files) + " plan files under " + in +
+                    "; is this the right folder? Validate its subfolders one at a time";
+        return out;
+      }
+    }
+    if (ec) {
+      out.error = "cannot walk " + in + ": " + ec.message();
+      return out;
+    }
+    std::sort(found.begin(), found.end());
+    out.files.insert(out.files.end(), found.begin(), found.end());
   }
   return out;
 }
@@ -60,6 +81,12 @@ void add_validate_command(CLI::App& app, GlobalOptions& global, int& exit_code) 
     std::vector<std::string> paths;
     std::string format = "text";
     std::string junit;
+#ifdef _WIN32
+    std::string api = "win32";
+#else
+    std::string api = "sim";
+#endif
+    std::string world;
   };
   auto opt = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand("validate", "Check restore plans against the schema and the semantic rules");
@@ -67,16 +94,32 @@ void add_validate_command(CLI::App& app, GlobalOptions& global, int& exit_code) 
   cmd->add_option("--format", opt->format, "Output: text, json (one document) or github (workflow annotations)")
       ->check(CLI::IsMember({"text", "json", "github"}));
   cmd->add_option("--junit", opt->junit, "Also write a JUnit XML report to FILE (one test case per plan)");
+  cmd->add_option("--api", opt->api, "Backend used to reach the backup set: sim or win32")
+      ->check(CLI::IsMember({"sim", "win32"}));
+  cmd->add_option("--world", opt->world, "Simulated world whose disks hold the backup set (default: $ADRESTORE_SIM_WORLD)");
   cmd->footer(
       "Examples:\n"
-      "  adrestore validate plans/dc01-corp.yaml\n"
+      "  adrestore validate plans/dc01-minimal.yaml\n"
       "  adrestore validate --format github plans/\n"
       "  adrestore validate --format json --junit validate.xml plans/\n"
+      "  adrestore validate --api sim --world /tmp/dc01 plans/dc01-corp.yaml   (also checks the backup set)\n"
       "Exit codes: 0 all valid, 1 a plan is invalid, 2 a file is unreadable or not YAML.");
   cmd->callback([opt, &global, &exit_code] {
-    const std::vector<std::string> files = expand_paths(opt->paths);
+    const Expanded expanded = expand_paths(opt->paths);
+    if (!expanded.error.empty()) {
+      std::cerr << "adrestore: error: " << expanded.error << "\n";
+      exit_code = k_exit_usage;
+      return;
+    }
+    const std::vector<std::string>& files = expanded.files;
     if (files.empty()) {
       std::cerr << "adrestore: error: no *.yaml or *.yml files found under " << join(opt->paths, ", ") << "\n";
+      exit_code = k_exit_usage;
+      return;
+    }
+    auto reach = backup::reach_backup_sets(opt->api, opt->world);
+    if (!reach) {
+      std::cerr << "adrestore: error: " << reach.status().message() << "\n";
       exit_code = k_exit_usage;
       return;
     }
@@ -84,6 +127,7 @@ void add_validate_command(CLI::App& app, GlobalOptions& global, int& exit_code) 
     bool any_unreadable = false;
     for (const std::string& f : files) {
       plan::PlanLoad load = plan::load_plan_file(f);
+      if (load.plan) backup::check_backup_set(*load.plan, reach->access, std::time(nullptr), load.diags);
       FileReport r;
       r.file = f;
       r.kind = "RestorePlan";

@@ -15,8 +15,21 @@ const char* k_reset = "\033[0m";
 }  // namespace
 
 std::string xml_escape(const std::string& text) {
+  // XML must be well-formed UTF-8, and a file name need not be: replace each invalid
+  // sequence with U+FFFD so that one odd name cannot make the whole report unreadable.
+  std::string valid;
+  for (std::string_view rest = text; !rest.empty();) {
+    const std::optional<std::size_t> bad = find_invalid_utf8(rest);
+    if (!bad) {
+      valid += rest;
+      break;
+    }
+    valid += rest.substr(0, *bad);
+    valid += "\xEF\xBF\xBD";
+    rest.remove_prefix(*bad + 1);
+  }
   std::string out;
-  for (char c : text) {
+  for (char c : valid) {
     switch (c) {
       case '&':
         out += "&amp;";
@@ -81,7 +94,8 @@ void write_text_report(std::ostream& out, const std::vector<FileReport>& files, 
   std::size_t invalid = 0;
   for (const FileReport& f : files) {
     for (const plan::Diagnostic& d : f.diags.items()) {
-      std::string line = plan::format_text(d);
+      // Escape first: the colour codes added below are the only control characters allowed out.
+      std::string line = escape_for_terminal(plan::format_text(d));
       if (color) {
         const std::string sev = std::string(plan::severity_name(d.severity)) + ":";
         const std::size_t pos = line.find(": " + sev);
@@ -90,7 +104,7 @@ void write_text_report(std::ostream& out, const std::vector<FileReport>& files, 
           line = k_bold + line.substr(0, pos) + k_reset + ": " + c + sev + k_reset + line.substr(pos + 2 + sev.size());
         }
       }
-      out << escape_for_terminal(line) << "\n";
+      out << line << "\n";
       if (d.severity == plan::Severity::error) ++errors;
       if (d.severity == plan::Severity::warning) ++warnings;
     }
@@ -102,19 +116,23 @@ void write_text_report(std::ostream& out, const std::vector<FileReport>& files, 
 }
 
 void write_json_report(std::ostream& out, const std::vector<FileReport>& files) {
-  nlohmann::json doc;
+  // ordered_json keeps the fields in reading order (version, files, summary) for people who
+  // look at the report; tools do not care.
+  nlohmann::ordered_json doc;
   doc["version"] = 1;
-  doc["files"] = nlohmann::json::array();
+  doc["files"] = nlohmann::ordered_json::array();
   std::size_t invalid = 0;
   std::size_t errors = 0;
+  std::size_t warnings = 0;
   for (const FileReport& f : files) {
-    nlohmann::json jf;
+    nlohmann::ordered_json jf;
     jf["file"] = f.file;
     if (!f.kind.empty()) jf["kind"] = f.kind;
     jf["valid"] = f.valid();
-    jf["diagnostics"] = nlohmann::json::array();
+    jf["unreadable"] = f.unreadable;  // exit code 2 rather than 1
+    jf["diagnostics"] = nlohmann::ordered_json::array();
     for (const plan::Diagnostic& d : f.diags.items()) {
-      nlohmann::json jd;
+      nlohmann::ordered_json jd;
       jd["severity"] = plan::severity_name(d.severity);
       jd["line"] = d.mark.line;
       jd["column"] = d.mark.column;
@@ -122,11 +140,16 @@ void write_json_report(std::ostream& out, const std::vector<FileReport>& files) 
       jd["message"] = d.message;
       jf["diagnostics"].push_back(jd);
       if (d.severity == plan::Severity::error) ++errors;
+      if (d.severity == plan::Severity::warning) ++warnings;
     }
     if (!f.valid()) ++invalid;
     doc["files"].push_back(jf);
   }
-  doc["summary"] = {{"files", files.size()}, {"valid", files.size() - invalid}, {"invalid", invalid}, {"errors", errors}};
+  doc["summary"] = {{"files", files.size()},
+                    {"valid", files.size() - invalid},
+                    {"invalid", invalid},
+                    {"errors", errors},
+                    {"warnings", warnings}};
   out << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
 }
 

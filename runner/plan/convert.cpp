@@ -59,7 +59,10 @@ Hook convert_hook(const Node& n, HookPhase phase, std::size_t index, const std::
   h.name = str_field(n.get("name"), path_child(path, "name"));
   h.run = string_list(n.get("run"), path_child(path, "run"));
   if (const Node* t = n.get("timeout"); is_string(t)) {
-    if (auto s = parse_duration_seconds(t->value)) h.timeout_seconds = *s;
+    if (auto s = parse_duration_seconds(t->value)) {
+      h.timeout_seconds = *s;
+      h.timeout = str_field(t, path_child(path, "timeout"));
+    }
   }
   if (const Node* e = n.get("onError"); is_string(e)) {
     h.on_error = e->value == "continue" ? OnError::keep_going : OnError::fail;
@@ -67,7 +70,14 @@ Hook convert_hook(const Node& n, HookPhase phase, std::size_t index, const std::
   if (const Node* w = n.get("when"); is_string(w)) {
     h.when = w->value == "success" ? When::success : w->value == "failure" ? When::failure : When::always;
   }
-  h.env = string_map(n.get("env"));
+  if (const Node* env = n.get("env"); env && env->is_map()) {
+    for (std::size_t i = 0; i < env->keys.size(); ++i) {
+      if (!is_string(&env->items[i])) continue;
+      h.env.emplace_back(env->keys[i], env->items[i].value);
+      h.env_key_marks.push_back(env->key_marks[i]);
+      h.env_value_marks.push_back(env->items[i].mark);
+    }
+  }
   h.working_dir = path_field(n.get("workingDir"), path_child(path, "workingDir"), diags);
   if (const Node* i = n.get("idempotent"); is_string(i)) h.idempotent = (i->value == "true" || i->value == "True");
   return h;

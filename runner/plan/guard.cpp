@@ -1,7 +1,12 @@
 #include "plan/guard.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#ifndef _WIN32
+#include <unistd.h>
+#endif
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -17,7 +22,17 @@
 namespace adrestore::plan {
 namespace {
 
+const char* const k_alias_refused =
+    "YAML aliases (*name) are not allowed in adrestore files; write the value out in full";
+
 Mark to_mark(const YAML::Mark& m) { return Mark{m.line + 1, m.column + 1}; }
+
+// The control character find_control_char() found at `pos`, escaped for a message. C1
+// controls are two bytes in UTF-8; showing only the first would print a broken sequence.
+std::string control_char_at(std::string_view text, std::size_t pos) {
+  const std::size_t len = static_cast<unsigned char>(text[pos]) == 0xC2 ? 2 : 1;
+  return escape_for_terminal(text.substr(pos, len));
+}
 
 // Thrown from inside the event handler to abandon the parse at the first fatal problem.
 struct Stop {
@@ -50,8 +65,7 @@ class TreeBuilder : public YAML::EventHandler {
   }
 
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override {
-    throw Stop{to_mark(mark), "YAML aliases (*name) are not allowed in adrestore files; write the value out in full",
-               LoadFailure::rejected};
+    throw Stop{to_mark(mark), k_alias_refused, LoadFailure::rejected};
   }
 
   void OnAnchor(const YAML::Mark& mark, const std::string&) override { reject_anchor(mark); }
@@ -73,7 +87,7 @@ class TreeBuilder : public YAML::EventHandler {
     n.mark = to_mark(mark);
     if (auto bad = find_control_char(value, false)) {
       m_diags.error(n.mark, current_path(),
-                    "value contains a control character (" + escape_for_terminal(value.substr(*bad, 1)) +
+                    "value contains a control character (" + control_char_at(value, *bad) +
                         ") at byte " + std::to_string(*bad) + "; only tab and newline are allowed");
     }
     add(std::move(n));
@@ -244,7 +258,7 @@ bool check_encoding(std::string& text, Diagnostics& diags) {
   if (auto ctl = find_control_char(text, true)) {
     const LineCol lc = line_col_at(text, *ctl);
     diags.error({lc.line, lc.column}, {},
-                "the file contains a control character (" + escape_for_terminal(text.substr(*ctl, 1)) +
+                "the file contains a control character (" + control_char_at(text, *ctl) +
                     "); only tab, newline and carriage return are allowed");
     return false;
   }
@@ -254,24 +268,54 @@ bool check_encoding(std::string& text, Diagnostics& diags) {
 }  // namespace
 
 Result<std::string> read_capped_file(const std::string& path, std::size_t max_bytes) {
+  // stat() first so that a device is never opened (opening some has side effects), then the
+  // opened file is checked again: a FIFO swapped in between must not block the read.
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
     return Status::error(Code::usage, path + ": cannot read: " + std::strerror(errno));
   }
   if (S_ISDIR(st.st_mode)) return Status::error(Code::usage, path + ": is a directory, not a file");
   if (!S_ISREG(st.st_mode)) return Status::error(Code::usage, path + ": is not a regular file (a device or a pipe?)");
-  if (static_cast<std::uint64_t>(st.st_size) > max_bytes) {
-    return Status::error(Code::usage, path + ": is " + std::to_string(st.st_size) + " bytes; the limit is " +
+  auto too_big = [&](std::uint64_t size) {
+    return Status::error(Code::usage, path + ": is " + std::to_string(size) + " bytes; the limit is " +
                                           std::to_string(max_bytes) + " bytes");
+  };
+  if (static_cast<std::uint64_t>(st.st_size) > max_bytes) return too_big(static_cast<std::uint64_t>(st.st_size));
+#ifndef _WIN32
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) return Status::error(Code::usage, path + ": cannot read: " + std::strerror(errno));
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return Status::error(Code::usage, path + ": is not a regular file (a device or a pipe?)");
   }
+  // Read one byte past the size seen, to notice a file that grew past the cap meanwhile.
+  std::string text(std::min<std::uint64_t>(static_cast<std::uint64_t>(st.st_size), max_bytes) + 1, '\0');
+  std::size_t n = 0;
+  for (;;) {
+    if (n == text.size()) {
+      if (text.size() > max_bytes) break;
+      text.resize(std::min(text.size() * 2, max_bytes + 1));
+    }
+    const ssize_t got = ::read(fd, &text[n], text.size() - n);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) {
+      const int err = errno;
+      ::close(fd);
+      return Status::error(Code::usage, path + ": read error: " + std::strerror(err));
+    }
+    if (got == 0) break;
+    n += static_cast<std::size_t>(got);
+  }
+  ::close(fd);
+#else
   std::FILE* f = std::fopen(path.c_str(), "rb");
   if (!f) return Status::error(Code::usage, path + ": cannot read: " + std::strerror(errno));
-  std::string text;
-  text.resize(max_bytes + 1);
-  const std::size_t n = std::fread(text.data(), 1, text.size(), f);
+  std::string text(std::min<std::uint64_t>(static_cast<std::uint64_t>(st.st_size), max_bytes) + 1, '\0');
+  const std::size_t n = std::fread(&text[0], 1, text.size(), f);
   const bool err = std::ferror(f) != 0;
   std::fclose(f);
   if (err) return Status::error(Code::usage, path + ": read error");
+#endif
   if (n > max_bytes) {
     return Status::error(Code::usage, path + ": is larger than the limit of " + std::to_string(max_bytes) + " bytes");
   }
@@ -314,8 +358,17 @@ Loaded parse_yaml_text(std::string text, Diagnostics& diags, const GuardLimits& 
       return out;
     }
     out.root = builder.take_root();
-    TreeBuilder extra(diags, limits);
-    if (parser.HandleNextDocument(extra)) {
+    // Whatever a second document holds, the finding is that it exists: its own problems
+    // (an anchor, a duplicate key) go to a scratch list, not to the user.
+    Diagnostics ignored;
+    TreeBuilder extra(ignored, limits);
+    bool second = false;
+    try {
+      second = parser.HandleNextDocument(extra);
+    } catch (const Stop&) {
+      second = true;
+    }
+    if (second || extra.saw_document()) {
       diags.error(extra.document_mark(), {},
                   "the file holds more than one YAML document (a second '---'); put one document in each file");
       out.failure = LoadFailure::rejected;
@@ -328,7 +381,16 @@ Loaded parse_yaml_text(std::string text, Diagnostics& diags, const GuardLimits& 
     out.root.reset();
     return out;
   } catch (const YAML::Exception& e) {
-    diags.error(Mark{e.mark.line + 1, e.mark.column + 1}, {}, "not valid YAML: " + e.msg);
+    const Mark mark{e.mark.line + 1, e.mark.column + 1};
+    if (e.msg == YAML::ErrorMsg::UNKNOWN_ANCHOR) {
+      // The parser resolves an alias before our handler sees it; one whose anchor is missing
+      // is still an alias, refused like any other rather than called "not YAML".
+      diags.error(mark, {}, k_alias_refused);
+      out.failure = LoadFailure::rejected;
+      out.root.reset();
+      return out;
+    }
+    diags.error(mark, {}, "not valid YAML: " + e.msg);
     out.failure = LoadFailure::not_yaml;
     out.root.reset();
     return out;

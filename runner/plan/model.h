@@ -42,9 +42,12 @@ struct Hook {
   Field<std::string> name;
   std::vector<Field<std::string>> run;
   std::int64_t timeout_seconds = 300;
+  std::optional<Field<std::string>> timeout;  // the text as written, when given
   OnError on_error = OnError::fail;
   When when = When::always;
   std::vector<std::pair<std::string, std::string>> env;
+  std::vector<Mark> env_key_marks;    // parallel to env
+  std::vector<Mark> env_value_marks;  // parallel to env
   std::optional<Field<WinPath>> working_dir;
   bool idempotent = false;
 };

@@ -1,6 +1,9 @@
 #include "plan/schema_check.h"
 
+#include <algorithm>
+#include <cstdio>
 #include <mutex>
+#include <regex>
 #include <valijson/adapters/nlohmann_json_adapter.hpp>
 #include <valijson/schema.hpp>
 #include <valijson/schema_parser.hpp>
@@ -21,7 +24,7 @@ std::string strip_brackets(const std::string& s) {
 }
 
 std::string json_type_name(const nlohmann::json& t) {
-  const std::string s = t.is_string() ? t.get<std::string>() : "value";
+  std::string s = t.is_string() ? t.get<std::string>() : "value";
   if (s == "object") return "a map";
   if (s == "array") return "a list";
   if (s == "string") return "a string";
@@ -29,6 +32,126 @@ std::string json_type_name(const nlohmann::json& t) {
   if (s == "integer") return "a whole number";
   if (s == "number") return "a number";
   return s;
+}
+
+// Characters as JSON Schema counts them: Unicode code points, not bytes.
+std::size_t code_points(const std::string& s) {
+  return static_cast<std::size_t>(
+      std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+int int_keyword(const nlohmann::json* schema, const char* keyword) {
+  return schema && schema->contains(keyword) && (*schema)[keyword].is_number_integer() ? (*schema)[keyword].get<int>()
+                                                                                         : 0;
+}
+
+// Whether `value` as a string would satisfy the string constraints of `schema`: then the
+// advice to quote it helps; otherwise it would only trade one error for another.
+bool passes_as_string(const nlohmann::json* schema, const std::string& value) {
+  if (!schema) return true;
+  if (schema->contains("enum")) return false;
+  const std::size_t n = code_points(value);
+  if (schema->contains("minLength") && n < static_cast<std::size_t>(int_keyword(schema, "minLength"))) return false;
+  if (schema->contains("maxLength") && n > static_cast<std::size_t>(int_keyword(schema, "maxLength"))) return false;
+  if (schema->contains("pattern") && (*schema)["pattern"].is_string()) {
+    try {
+      return std::regex_search(value, std::regex((*schema)["pattern"].get<std::string>()));
+    } catch (const std::regex_error&) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// A suggestion that looks identical to what was written (a Cyrillic 'о' for a Latin 'o')
+// would puzzle the reader; name the first character outside ASCII so the difference shows.
+std::string suggestion(const std::string& written, const std::string& guess) {
+  std::string out = "; did you mean '" + guess + "'?";
+  for (std::size_t i = 0; i < written.size(); ++i) {
+    const auto c = static_cast<unsigned char>(written[i]);
+    if (c < 0x80) continue;
+    std::uint32_t cp = 0;
+    std::size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+    cp = c & (len == 4 ? 0x07 : len == 3 ? 0x0F : 0x1F);
+    for (std::size_t k = 1; k < len && i + k < written.size(); ++k) {
+      cp = (cp << 6) | (static_cast<unsigned char>(written[i + k]) & 0x3F);
+    }
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "U+%04X", static_cast<unsigned>(cp));
+    out += " ('" + written + "' contains the non-ASCII character " + buf + " at character " +
+           std::to_string(code_points(written.substr(0, i)) + 1) + ")";
+    break;
+  }
+  return out;
+}
+
+// One value that breaks a constraint. `rank` orders the errors of one field: the lowest wins.
+struct ValueError {
+  Mark mark;
+  std::string path;
+  std::string message;
+  int rank = 0;
+};
+
+ValueError describe_value_error(const std::string& desc, const Node& node, const nlohmann::json* schema) {
+  const std::string expected =
+      (schema && schema->contains("x-expected")) ? (*schema)["x-expected"].get<std::string>() : std::string();
+  const std::string found = describe_node(node);
+  ValueError ve;
+  if (starts_with(desc, "Failed to match against any enum values")) {
+    ve.rank = 0;
+    std::vector<std::string> options;
+    if (schema && schema->contains("enum")) {
+      for (const auto& v : (*schema)["enum"]) options.push_back(v.is_string() ? v.get<std::string>() : v.dump());
+    }
+    ve.message = "expected " + (expected.empty() ? join_alternatives(options) : expected) + "; found " + found;
+    if (node.is_scalar() && expected.empty()) {
+      if (auto guess = did_you_mean(node.value, options)) ve.message += suggestion(node.value, *guess);
+    }
+  } else if (starts_with(desc, "Failed to match expected value set by 'const'")) {
+    ve.rank = 0;
+    ve.message = "expected " + (expected.empty() ? std::string("a fixed value") : expected) + "; found " + found;
+  } else if (starts_with(desc, "Value type not permitted")) {
+    ve.rank = 1;
+    const std::string want = schema && schema->contains("type") ? json_type_name((*schema)["type"]) : "another type";
+    ve.message = "expected " + (expected.empty() ? want : expected) + "; found " + found;
+    if (want == "a string" && node.is_scalar() && !node.quoted && passes_as_string(schema, node.value)) {
+      ve.message += " (quote it to make it a string: \"" + escape_for_terminal(node.value) + "\")";
+    }
+  } else if (starts_with(desc, "String should be no more than")) {
+    ve.rank = 2;
+    ve.message = "value is too long (" + std::to_string(code_points(node.value)) + " characters; at most " +
+                 std::to_string(int_keyword(schema, "maxLength")) + " allowed)";
+  } else if (starts_with(desc, "String should be no fewer than")) {
+    ve.rank = 2;
+    const int min = int_keyword(schema, "minLength");
+    ve.message = node.value.empty() ? "value is empty; at least " + std::to_string(min) +
+                                          (min == 1 ? " character is" : " characters are") + " needed"
+                                    : "value is too short (" + std::to_string(code_points(node.value)) +
+                                          " characters; at least " + std::to_string(min) + " needed)";
+  } else if (starts_with(desc, "Array should contain no fewer than")) {
+    ve.rank = 2;
+    const int min = int_keyword(schema, "minItems");
+    ve.message = node.items.empty() ? "the list is empty; at least " + std::to_string(min) +
+                                          (min == 1 ? " item is" : " items are") + " needed"
+                                    : "the list has " + std::to_string(node.items.size()) + " items; at least " +
+                                          std::to_string(min) + " are needed";
+  } else if (starts_with(desc, "Array should contain no more than")) {
+    ve.rank = 2;
+    ve.message = "the list has " + std::to_string(node.items.size()) + " items; at most " +
+                 std::to_string(int_keyword(schema, "maxItems")) + " are allowed";
+  } else if (starts_with(desc, "Object should have no more than")) {
+    ve.rank = 2;
+    ve.message = "the map has " + std::to_string(node.items.size()) + " entries; at most " +
+                 std::to_string(int_keyword(schema, "maxProperties")) + " are allowed";
+  } else if (starts_with(desc, "Failed to match regex")) {
+    ve.rank = 3;
+    ve.message = found + " is not " + (expected.empty() ? "in the expected form" : expected);
+  } else {
+    ve.rank = 4;
+    ve.message = desc;  // not expected with our schema; keep valijson's words rather than lose the error
+  }
+  return ve;
 }
 
 }  // namespace
@@ -116,6 +239,11 @@ void SchemaChecker::check(const Node& root, const nlohmann::json& doc, Diagnosti
     return;
   }
 
+  // Value errors wait until all are known, and each field keeps only its most telling one:
+  // a value outside an enum also fails the type check, and an empty string fails both the
+  // pattern and minLength. One mistake, one message.
+  std::vector<ValueError> value_errors;
+
   valijson::ValidationResults::Error err;
   while (results.popError(err)) {
     const std::string& desc = err.description;
@@ -148,8 +276,6 @@ void SchemaChecker::check(const Node& root, const nlohmann::json& doc, Diagnosti
     if (!node) node = parent ? parent : &root;
     mark = node->mark;
     schema = m_impl->deref(schema);
-    const std::string expected_phrase =
-        (schema && schema->contains("x-expected")) ? (*schema)["x-expected"].get<std::string>() : std::string();
 
     if (starts_with(desc, "Object contains a property that could not be validated")) {
       // Report every unknown key of this map, each at its own position.
@@ -160,7 +286,7 @@ void SchemaChecker::check(const Node& root, const nlohmann::json& doc, Diagnosti
         if (diags.has_error_at(node->key_marks[k])) continue;  // already explained (a literal secret)
         std::string msg = "unknown field '" + key + "'";
         if (auto guess = did_you_mean(key, known)) {
-          msg += "; did you mean '" + *guess + "'?";
+          msg += suggestion(key, *guess);
         } else if (key == "when" && path.find("hooks.pre[") != std::string::npos) {
           msg += "; 'when' applies to post hooks only";
         } else if (!known.empty()) {
@@ -175,51 +301,16 @@ void SchemaChecker::check(const Node& root, const nlohmann::json& doc, Diagnosti
       diags.error(node->mark, path, "required field '" + name + "' is missing");
       continue;
     }
-    std::string found = describe_node(*node);
-    std::string msg;
-    if (starts_with(desc, "Value type not permitted")) {
-      std::string want = schema && schema->contains("type") ? json_type_name((*schema)["type"]) : "another type";
-      msg = "expected " + (expected_phrase.empty() ? want : expected_phrase) + "; found " + found;
-      if (want == "a string" && node->is_scalar() && !node->quoted) {
-        msg += " (quote it to make it a string: \"" + escape_for_terminal(node->value) + "\")";
-      }
-    } else if (starts_with(desc, "Failed to match against any enum values")) {
-      std::vector<std::string> options;
-      if (schema && schema->contains("enum")) {
-        for (const auto& v : (*schema)["enum"]) options.push_back(v.is_string() ? v.get<std::string>() : v.dump());
-      }
-      msg = "expected " + (expected_phrase.empty() ? join_alternatives(options) : expected_phrase) + "; found " + found;
-      if (node->is_scalar() && expected_phrase.empty()) {
-        if (auto guess = did_you_mean(node->value, options)) msg += "; did you mean '" + *guess + "'?";
-      }
-    } else if (starts_with(desc, "Failed to match regex")) {
-      msg = found + " is not " + (expected_phrase.empty() ? "in the expected form" : expected_phrase);
-    } else if (starts_with(desc, "Failed to match expected value set by 'const'")) {
-      msg = "expected " + (expected_phrase.empty() ? std::string("a fixed value") : expected_phrase) + "; found " + found;
-    } else if (starts_with(desc, "String should be no more than")) {
-      msg = "value is too long (" + std::to_string(node->value.size()) + " characters; at most " +
-            std::to_string(schema && schema->contains("maxLength") ? (*schema)["maxLength"].get<int>() : 0) +
-            " allowed)";
-    } else if (starts_with(desc, "String should be no fewer than")) {
-      msg = "value is too short (at least " +
-            std::to_string(schema && schema->contains("minLength") ? (*schema)["minLength"].get<int>() : 0) +
-            " characters needed); found " + found;
-    } else if (starts_with(desc, "Array should contain no fewer than")) {
-      msg = "the list needs at least " +
-            std::to_string(schema && schema->contains("minItems") ? (*schema)["minItems"].get<int>() : 1) +
-            " item(s)" + (expected_phrase.empty() ? std::string() : "; expected " + expected_phrase);
-    } else if (starts_with(desc, "Array should contain no more than")) {
-      msg = "the list has " + std::to_string(node->items.size()) + " items; at most " +
-            std::to_string(schema && schema->contains("maxItems") ? (*schema)["maxItems"].get<int>() : 0) +
-            " are allowed";
-    } else if (starts_with(desc, "Object should have no more than")) {
-      msg = "the map has " + std::to_string(node->items.size()) + " entries; at most " +
-            std::to_string(schema && schema->contains("maxProperties") ? (*schema)["maxProperties"].get<int>() : 0) +
-            " are allowed";
-    } else {
-      msg = desc;  // not expected with our schema; keep valijson's words rather than lose the error
-    }
-    diags.error(mark, path, msg);
+    ValueError ve = describe_value_error(desc, *node, schema);
+    ve.mark = mark;
+    ve.path = path;
+    value_errors.push_back(std::move(ve));
+  }
+  for (const ValueError& ve : value_errors) {
+    const bool outranked = std::any_of(value_errors.begin(), value_errors.end(), [&](const ValueError& other) {
+      return other.path == ve.path && other.rank < ve.rank;
+    });
+    if (!outranked) diags.error(ve.mark, ve.path, ve.message);
   }
 }
 

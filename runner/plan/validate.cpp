@@ -8,6 +8,7 @@
 #include "plan/convert.h"
 #include "plan/json_convert.h"
 #include "plan/schema_check.h"
+#include "platform/win_argv.h"
 
 namespace adrestore::plan {
 namespace {
@@ -21,24 +22,40 @@ const SchemaChecker& plan_schema() {
   return *checker;
 }
 
-// Rule 6: a key that looks like it holds a secret, anywhere in the tree.
+// True when `key` contains `word` (lower-case ASCII) in any letter case.
+bool contains_word(const std::string& key, std::string_view word) {
+  if (key.size() < word.size()) return false;
+  for (std::size_t i = 0; i + word.size() <= key.size(); ++i) {
+    std::size_t k = 0;
+    while (k < word.size() && std::tolower(static_cast<unsigned char>(key[i + k])) == word[k]) ++k;
+    if (k == word.size()) return true;
+  }
+  return false;
+}
+
+// Rule 6: a key that looks like it holds a secret, anywhere in the tree. Runs on every node
+// of every plan, so it builds a field path only where one is needed (a hit, or a subtree).
 void check_secret_keys(const Node& n, const std::string& path, Diagnostics& diags) {
   if (n.is_map()) {
     for (std::size_t i = 0; i < n.keys.size(); ++i) {
-      const std::string child = path_child(path, n.keys[i]);
-      const std::string lower = to_lower_ascii(n.keys[i]);
-      const bool secretish = lower.find("password") != std::string::npos || lower.find("secret") != std::string::npos ||
-                             lower.find("pwd") != std::string::npos || lower.find("token") != std::string::npos;
-      if (secretish && child != "spec.credentials.passwordFrom") {
-        diags.error(n.key_marks[i], child,
-                    "'" + n.keys[i] +
+      const std::string& key = n.keys[i];
+      const bool secretish = contains_word(key, "password") || contains_word(key, "secret") ||
+                             contains_word(key, "pwd") || contains_word(key, "token");
+      const Node& child = n.items[i];
+      if (!secretish && !child.is_map() && !child.is_seq()) continue;
+      const std::string child_path = path_child(path, key);
+      if (secretish && child_path != "spec.credentials.passwordFrom") {
+        diags.error(n.key_marks[i], child_path,
+                    "'" + key +
                         "' looks like a literal secret; plans must not hold secrets. Use spec.credentials.passwordFrom "
                         "(env:NAME, prompt or file:PATH), and let hooks inherit secrets from the runner's environment");
       }
-      check_secret_keys(n.items[i], child, diags);
+      check_secret_keys(child, child_path, diags);
     }
   } else if (n.is_seq()) {
-    for (std::size_t i = 0; i < n.items.size(); ++i) check_secret_keys(n.items[i], path_index(path, i), diags);
+    for (std::size_t i = 0; i < n.items.size(); ++i) {
+      if (n.items[i].is_map() || n.items[i].is_seq()) check_secret_keys(n.items[i], path_index(path, i), diags);
+    }
   }
 }
 
@@ -70,9 +87,8 @@ void check_substitutions(const std::string& value, HookPhase phase, Mark mark, c
 }
 
 void check_hook(const Hook& h, Diagnostics& diags) {
-  if (h.timeout_seconds < 1 || h.timeout_seconds > 86400) {
-    diags.error(h.mark, path_child(h.path, "timeout"), "timeout must be between 1s and 24h; found " +
-                                                            format_duration(h.timeout_seconds));
+  if (h.timeout && (h.timeout_seconds < 1 || h.timeout_seconds > 86400)) {
+    diags.error(h.timeout->mark, h.timeout->path, "timeout must be between 1s and 24h; found " + h.timeout->value);
   }
   if (!h.run.empty()) {
     const Field<std::string>& prog = h.run.front();
@@ -87,23 +103,26 @@ void check_hook(const Hook& h, Diagnostics& diags) {
                     "the program must be an absolute path or a bare program name: " + wp.status().message());
       }
     }
-    const std::string lower = to_lower_ascii(p);
-    if (ends_with(lower, ".bat") || ends_with(lower, ".cmd")) {
+    if (platform::is_batch_program(p)) {  // also x.bat. and x.CMD: Windows strips trailing dots
       diags.error(prog.mark, prog.path,
                   "batch files (.bat, .cmd) are refused: Windows runs them through cmd.exe, and hooks never use a "
                   "shell. Call a program directly");
     }
   }
   for (const Field<std::string>& arg : h.run) check_substitutions(arg.value, h.phase, arg.mark, arg.path, diags);
-  for (const auto& [k, v] : h.env) {
+  for (std::size_t i = 0; i < h.env.size(); ++i) {
+    const auto& [k, v] = h.env[i];
     const std::string path = path_child(path_child(h.path, "env"), k);
     bool ok = !k.empty() && k.size() <= 128 && (std::isalpha(static_cast<unsigned char>(k[0])) || k[0] == '_');
     for (char c : k) ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
-    if (!ok) diags.error(h.mark, path, "'" + k + "' is not a valid environment variable name (letters, digits, _)");
-    if (starts_with(to_lower_ascii(k), "adrestore_")) {
-      diags.error(h.mark, path, "ADRESTORE_* variables are set by adrestore itself and cannot be overridden");
+    if (!ok) {
+      diags.error(h.env_key_marks[i], path,
+                  "'" + escape_for_terminal(k) + "' is not a valid environment variable name (letters, digits, _)");
     }
-    check_substitutions(v, h.phase, h.mark, path, diags);
+    if (starts_with(to_lower_ascii(k), "adrestore_")) {
+      diags.error(h.env_key_marks[i], path, "ADRESTORE_* variables are set by adrestore itself and cannot be overridden");
+    }
+    check_substitutions(v, h.phase, h.env_value_marks[i], path, diags);
   }
 }
 
@@ -190,27 +209,44 @@ void check_semantics(const Node& root, const Plan& plan, Diagnostics& diags) {
   if (have_source) {
     const WinPath& src = plan.backup_source.value;
     for (const NamedPath& d : dests) {
-      if (d.field->value.equals_or_inside(src)) {
+      const WinPath& dest = d.field->value;
+      if (dest.equals(src)) {
         diags.error(d.field->mark, d.field->path,
-                    std::string("the ") + d.what + " " + d.field->value.str() + " lies inside the backup source " +
-                        src.str() + "; restoring there would overwrite the backup set");
-      } else if (src.is_inside(d.field->value)) {
+                    std::string("the ") + d.what + " " + dest.str() + " is the backup source " + src.str() +
+                        "; restoring there would overwrite the backup set");
+      } else if (dest.is_inside(src)) {
+        diags.error(d.field->mark, d.field->path,
+                    std::string("the ") + d.what + " " + dest.str() + " lies inside the backup source " + src.str() +
+                        "; restoring there would overwrite the backup set");
+      } else if (src.is_inside(dest)) {
         diags.error(plan.backup_source.mark, plan.backup_source.path,
-                    "the backup source " + src.str() + " lies inside the " + d.what + " " + d.field->value.str() +
+                    "the backup source " + src.str() + " lies inside the " + d.what + " " + dest.str() +
                         "; clearing the destination would destroy the backup set");
       }
     }
-    if (plan.quarantine && plan.quarantine->value.equals_or_inside(src)) {
-      diags.error(plan.quarantine->mark, plan.quarantine->path,
-                  "the quarantine " + plan.quarantine->value.str() + " lies inside the backup source " + src.str());
+    if (plan.quarantine) {
+      const WinPath& q = plan.quarantine->value;
+      if (q.equals(src)) {
+        diags.error(plan.quarantine->mark, plan.quarantine->path,
+                    "the quarantine " + q.str() + " is the backup source; quarantined files would mix with the backup set");
+      } else if (q.is_inside(src)) {
+        diags.error(plan.quarantine->mark, plan.quarantine->path,
+                    "the quarantine " + q.str() + " lies inside the backup source " + src.str() +
+                        "; quarantined files would mix with the backup set");
+      } else if (src.is_inside(q)) {
+        diags.error(plan.quarantine->mark, plan.quarantine->path,
+                    "the quarantine " + q.str() + " contains the backup source " + src.str() +
+                        "; keep the backup set out of the quarantine");
+      }
     }
   }
   if (plan.quarantine) {
     for (const NamedPath& d : dests) {
       if (plan.quarantine->value.equals_or_inside(d.field->value)) {
         diags.error(plan.quarantine->mark, plan.quarantine->path,
-                    "the quarantine " + plan.quarantine->value.str() + " lies inside the " + d.what + " " +
-                        d.field->value.str() + "; clearing the destination would sweep up the quarantine");
+                    "the quarantine " + plan.quarantine->value.str() +
+                        (plan.quarantine->value.equals(d.field->value) ? " is the " : " lies inside the ") + d.what +
+                        " " + d.field->value.str() + "; clearing the destination would sweep up the quarantine");
       }
     }
   }
@@ -218,6 +254,7 @@ void check_semantics(const Node& root, const Plan& plan, Diagnostics& diags) {
   // Authoritative DNs (RFC 4514).
   for (const auto* list : {&plan.authoritative_subtrees, &plan.authoritative_objects}) {
     for (const Field<std::string>& dn : *list) {
+      if (diags.has_error_at(dn.mark)) continue;  // the schema already refused it (too short, not a string)
       if (std::string why = check_distinguished_name(dn.value); !why.empty()) {
         diags.error(dn.mark, dn.path, "'" + escape_for_terminal(dn.value) + "' is not a distinguished name: it " + why);
       }
@@ -251,10 +288,10 @@ void check_semantics(const Node& root, const Plan& plan, Diagnostics& diags) {
   }
 }
 
-PlanLoad load_plan_text(std::string text, const std::string& display_name) {
+PlanLoad load_plan_text(std::string text, const std::string& display_name, const GuardLimits& limits) {
   PlanLoad out;
   out.diags = Diagnostics(display_name);
-  Loaded loaded = parse_yaml_text(std::move(text), out.diags);
+  Loaded loaded = parse_yaml_text(std::move(text), out.diags, limits);
   out.failure = loaded.failure;
   out.text = std::move(loaded.text);
   if (!loaded.root) return out;

@@ -20,7 +20,8 @@ struct PlanLoad {
 
 // `display_name` is the path as the user wrote it; it prefixes every message.
 PlanLoad load_plan_file(const std::string& path);
-PlanLoad load_plan_text(std::string text, const std::string& display_name);
+// `limits` are the guard's; tests relax them to reach the schema's own limits.
+PlanLoad load_plan_text(std::string text, const std::string& display_name, const GuardLimits& limits = {});
 
 // The semantic rules of plan-format.md on a typed plan, given the raw tree for rule 6.
 void check_semantics(const Node& root, const Plan& plan, Diagnostics& diags);

@@ -1,0 +1,142 @@
+// backup.verify benchmark driver (bench/verify.sh runs it).
+//   adrestore_bench_verify make WORLD DB_MIB LOGS LOG_MIB   writes a backup set into WORLD
+//   adrestore_bench_verify verify WORLD [THREADS [READ_KIB]] verifies it, prints one JSON line
+// The set is D:\Backups\DC01\bench inside the world: ntds.dit, logs/edbNNNNN.log, edb.chk,
+// with 64 MiB chunks (the default), made of incompressible pseudo-random bytes.
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <string>
+#include <vector>
+
+#include "backup/verify.h"
+#include "host/sim_disks.h"
+#include "platform/fs.h"
+#include "platform/sha256.h"
+
+using namespace adrestore;
+
+namespace {
+
+const char* k_source = "D:\\Backups\\DC01\\bench";
+
+[[noreturn]] void die(const std::string& msg) {
+  std::fprintf(stderr, "adrestore_bench_verify: %s\n", msg.c_str());
+  std::exit(2);
+}
+
+// Writes `bytes` pseudo-random bytes to the set file `rel`, hashing as it goes.
+backup::ManifestFile write_file(host::SimDisks& disks, const WinPath& source, const std::string& rel,
+                                backup::FileKind kind, const std::string& original, std::uint64_t bytes,
+                                std::uint64_t seed, std::uint64_t chunk_size) {
+  const WinPath path = backup::set_file_path(source, rel);
+  if (Status s = disks.create_dirs(path.parent()); !s) die(s.message());
+  auto f = disks.open(path, platform::File::Mode::write_truncate);
+  if (!f) die(f.status().message());
+  backup::ManifestFile e;
+  e.path = rel;
+  e.kind = kind;
+  e.original = *WinPath::parse(original);
+  e.size = bytes;
+  platform::Sha256 whole;
+  platform::Sha256 chunk;
+  std::vector<std::uint64_t> buf((4u << 20) / 8);
+  std::uint64_t x = seed * 0x9E3779B97F4A7C15ULL + 1;
+  std::uint64_t done = 0;
+  std::uint64_t in_chunk = 0;
+  while (done < bytes) {
+    for (std::uint64_t& w : buf) {
+      x ^= x << 13;
+      x ^= x >> 7;
+      x ^= x << 17;
+      w = x;
+    }
+    const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(buf.size() * 8, bytes - done));
+    const char* p = reinterpret_cast<const char*>(buf.data());
+    if (Status s = (*f)->write_all(p, n); !s) die(s.message());
+    whole.update(p, n);
+    std::size_t off = 0;
+    while (off < n) {
+      const std::size_t take = static_cast<std::size_t>(std::min<std::uint64_t>(n - off, chunk_size - in_chunk));
+      chunk.update(p + off, take);
+      off += take;
+      in_chunk += take;
+      if (in_chunk == chunk_size) {
+        e.chunk_sha256.push_back(platform::to_hex(chunk.finish()));
+        in_chunk = 0;
+      }
+    }
+    done += n;
+  }
+  if (in_chunk > 0) e.chunk_sha256.push_back(platform::to_hex(chunk.finish()));
+  e.sha256 = platform::to_hex(whole.finish());
+  if (Status s = (*f)->close(); !s) die(s.message());
+  return e;
+}
+
+int make(const std::string& world, std::uint64_t db_mib, int logs, std::uint64_t log_mib) {
+  host::SimDisks disks(world);
+  const WinPath source = *WinPath::parse(k_source);
+  backup::Manifest m;
+  m.dc = "DC01.corp.example.com";
+  m.created_at_unix = static_cast<std::int64_t>(std::time(nullptr));
+  m.expiry_token_base64 = "AAECAwQFBgcICQ==";
+  m.gen_low = 1;
+  m.gen_high = static_cast<std::uint32_t>(logs);
+  m.locations.database_file = *WinPath::parse("C:\\Windows\\NTDS\\ntds.dit");
+  m.locations.log_dir = *WinPath::parse("C:\\Windows\\NTDS");
+  m.locations.checkpoint_dir = *WinPath::parse("C:\\Windows\\NTDS");
+  m.files.push_back(write_file(disks, source, "ntds.dit", backup::FileKind::database, "C:\\Windows\\NTDS\\ntds.dit",
+                               db_mib << 20, 1, m.chunk_size));
+  for (int i = 1; i <= logs; ++i) {
+    char name[32];
+    std::snprintf(name, sizeof name, "edb%05X.log", i);
+    m.files.push_back(write_file(disks, source, std::string("logs/") + name, backup::FileKind::log,
+                                 std::string("C:\\Windows\\NTDS\\") + name, log_mib << 20,
+                                 static_cast<std::uint64_t>(100 + i), m.chunk_size));
+  }
+  m.files.push_back(write_file(disks, source, "edb.chk", backup::FileKind::checkpoint, "C:\\Windows\\NTDS\\edb.chk",
+                               8192, 7, m.chunk_size));
+  auto host = disks.host_path(source.child(backup::k_default_manifest_name));
+  if (!host) die(host.status().message());
+  if (Status s = platform::write_file_durable(*host, backup::serialize_manifest(m)); !s) die(s.message());
+  return 0;
+}
+
+int verify(const std::string& world, unsigned threads, std::size_t read_kib) {
+  host::SimDisks disks(world);
+  backup::VerifyOptions o;
+  o.now_unix = static_cast<std::int64_t>(std::time(nullptr));
+  o.threads = threads;
+  if (read_kib) o.read_size = read_kib << 10;
+  const auto t0 = std::chrono::steady_clock::now();
+  backup::SetVerification v = backup::verify_backup_set(disks, *WinPath::parse(k_source), backup::k_default_manifest_name, o);
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  for (const backup::VerifyProblem& p : v.result.problems) std::fprintf(stderr, "problem: %s\n", p.message.c_str());
+  std::printf("{\"ok\": %s, \"bytes\": %llu, \"seconds\": %.3f, \"mib_per_s\": %.1f, \"max_rss_kib\": %ld, "
+              "\"user_s\": %.2f, \"sys_s\": %.2f}\n",
+              v.result.ok() ? "true" : "false", static_cast<unsigned long long>(v.result.bytes_hashed), secs,
+              static_cast<double>(v.result.bytes_hashed) / (1 << 20) / secs, ru.ru_maxrss,
+              static_cast<double>(ru.ru_utime.tv_sec) + ru.ru_utime.tv_usec / 1e6,
+              static_cast<double>(ru.ru_stime.tv_sec) + ru.ru_stime.tv_usec / 1e6);
+  return v.result.ok() ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::vector<std::string> a(argv + 1, argv + argc);
+  if (a.size() == 5 && a[0] == "make") {
+    return make(a[1], std::stoull(a[2]), std::stoi(a[3]), std::stoull(a[4]));
+  }
+  if (a.size() >= 2 && a.size() <= 4 && a[0] == "verify") {
+    return verify(a[1], a.size() > 2 ? static_cast<unsigned>(std::stoul(a[2])) : 0,
+                  a.size() > 3 ? std::stoul(a[3]) : 0);
+  }
+  die("usage: make WORLD DB_MIB LOGS LOG_MIB | verify WORLD [THREADS [READ_KIB]]");
+}

@@ -1,0 +1,108 @@
+#include "backup/plan_check.h"
+
+#include <cstdlib>
+
+#include "backup/verify.h"
+#include "base/text.h"
+#include "host/sim_disks.h"
+#include "platform/fs.h"
+
+namespace adrestore::backup {
+namespace {
+
+// DC01 and DC01.corp.example.com name the same machine; two FQDNs must match in full.
+bool same_dc(const std::string& a, const std::string& b) {
+  if (iequals(a, b)) return true;
+  const bool a_short = a.find('.') == std::string::npos;
+  const bool b_short = b.find('.') == std::string::npos;
+  if (a_short == b_short) return false;
+  const std::string& fqdn = a_short ? b : a;
+  const std::string& netbios = a_short ? a : b;
+  return iequals(fqdn.substr(0, fqdn.find('.')), netbios);
+}
+
+std::string manifest_diag_text(const plan::Diagnostic& d) {
+  std::string s = "the manifest " + d.file;
+  if (d.mark.line > 0) s += ":" + std::to_string(d.mark.line) + ":" + std::to_string(d.mark.column);
+  s += ": ";
+  if (!d.path.empty()) s += d.path + ": ";
+  return s + d.message;
+}
+
+}  // namespace
+
+Result<SetReach> reach_backup_sets(const std::string& api, std::string world) {
+  SetReach r;
+  if (api != "sim") {
+    // TODO(win32): real volumes through a Win32 Disks once host/ has one.
+    r.access.unreachable_reason = "the win32 backend cannot reach Windows volumes from this build";
+    return r;
+  }
+  if (world.empty()) {
+    const char* env = std::getenv("ADRESTORE_SIM_WORLD");
+    if (env) world = env;
+  }
+  if (world.empty()) {
+    r.access.unreachable_reason = "no --world given";
+    return r;
+  }
+  auto info = platform::stat_nofollow(world);
+  if (!info || info->type != platform::FileType::directory) {
+    return Status::error(Code::usage, "the world " + world + " is not a directory");
+  }
+  r.disks = std::make_unique<host::SimDisks>(world);
+  r.access.disks = r.disks.get();
+  r.access.where = "the world " + world;
+  return r;
+}
+
+void check_backup_set(const plan::Plan& plan, const SetAccess& access, std::int64_t now_unix,
+                      plan::Diagnostics& diags) {
+  const plan::Field<WinPath>& source = plan.backup_source;
+  const std::string set_name = "backup set " + source.value.str();
+  const std::string field = source.path.empty() ? "spec.backup.source" : source.path;
+  if (!access.disks) {
+    diags.note(source.mark, field,
+               set_name + " is not reachable from here (" + access.unreachable_reason + "); not checked");
+    return;
+  }
+  ManifestRead read = read_set_manifest(*access.disks, source.value, plan.manifest_name);
+  switch (read.state) {
+    case ManifestRead::State::ok:
+      break;
+    case ManifestRead::State::set_missing:
+      diags.note(source.mark, field,
+                 set_name + " is not reachable from here (it does not exist in " +
+                     (access.where.empty() ? std::string("this file system") : access.where) + "); not checked");
+      return;
+    case ManifestRead::State::invalid:
+      for (const plan::Diagnostic& d : read.diags.items()) {
+        if (d.severity == plan::Severity::error) diags.error(source.mark, field, manifest_diag_text(d));
+      }
+      if (!read.diags.has_errors()) diags.error(source.mark, field, read.message);
+      return;
+    default:
+      diags.error(source.mark, field, read.message);
+      return;
+  }
+  const Manifest& m = *read.manifest;
+  if (!same_dc(m.dc, plan.domain_controller.value)) {
+    diags.warning(source.mark, field,
+                  set_name + " was taken from " + m.dc + ", but this plan restores " + plan.domain_controller.value +
+                      "; restoring another DC's backup is almost never intended");
+  }
+  VerifyOptions o;
+  o.now_unix = now_unix;
+  o.max_age_seconds = plan.max_age_seconds;
+  o.depth = VerifyDepth::cheap;
+  o.manifest_name = plan.manifest_name;
+  const VerifyResult r = verify_files(*access.disks, source.value, m, o);
+  for (const VerifyProblem& p : r.problems) {
+    std::string msg = set_name + ": " + p.message;
+    if (p.kind == ProblemKind::too_old) msg += " (spec.backup.maxAge)";
+    diags.error(source.mark, field, msg);
+  }
+  for (const std::string& n : r.notes) diags.note(source.mark, field, set_name + ": " + n);
+}
+
+}  // namespace adrestore::backup

@@ -1,0 +1,116 @@
+// adrestore plan PLAN : validate, compile and print the step graph. Changes nothing.
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <iostream>
+#include <optional>
+
+#include "backup/manifest.h"
+#include "base/text.h"
+#include "cli/app.h"
+#include "cli/exit_codes.h"
+#include "cli/plan_preview.h"
+#include "cli/report.h"
+#include "graph/compile.h"
+#include "graph/invariants.h"
+#include "graph/render.h"
+#include "backup/plan_check.h"
+#include "backup/verify.h"
+#include "plan/validate.h"
+
+namespace adrestore::cli {
+
+PreviewData load_preview_data(const plan::Plan& plan, const std::string& api, const std::string& world) {
+  PreviewData out;
+  auto reach = backup::reach_backup_sets(api, world);
+  if (!reach) {
+    out.unreachable = reach.status().message();
+    return out;
+  }
+  if (!reach->access.disks) {
+    out.unreachable = reach->access.unreachable_reason;
+    return out;
+  }
+  host::Disks* disks = reach->access.disks;
+  backup::ManifestRead read = backup::read_set_manifest(*disks, plan.backup_source.value, plan.manifest_name);
+  if (read.state != backup::ManifestRead::State::ok || !read.manifest) {
+    out.unreachable = read.message.empty() ? "the manifest could not be read" : read.message;
+    return out;
+  }
+  out.manifest = std::move(read.manifest);
+  // The directories known before the run (overrides, or original locations); the others are
+  // reported by the DC at run time and listed then.
+  auto res = graph::resolve_destinations(*out.manifest, graph::ReportedLocations::pending(),
+                                         graph::destination_policy(plan));
+  if (res) {
+    for (const WinPath& dir : res->directories) {
+      auto names = disks->list(dir);
+      if (!names) continue;
+      graph::DirListing listing{dir, {}};
+      for (const std::string& n : *names) {
+        auto info = disks->stat(dir.child(n));
+        if (info && info->type != platform::FileType::directory) listing.names.push_back(n);
+      }
+      out.existing.push_back(std::move(listing));
+    }
+  }
+  return out;
+}
+
+void add_plan_command(CLI::App& app, GlobalOptions& global, int& exit_code) {
+  struct Options {
+    std::string path;
+    std::string format = "text";
+    std::string api;
+    std::string world;
+  };
+  auto opt = std::make_shared<Options>();
+  CLI::App* cmd = app.add_subcommand("plan", "Validate a restore plan, compile it and print the steps it would run");
+  cmd->add_option("plan", opt->path, "The restore plan file")->required();
+  cmd->add_option("--format", opt->format, "Output: text, json (doc/plan-json.md), dot (Graphviz) or mermaid")
+      ->check(CLI::IsMember({"text", "json", "dot", "mermaid"}));
+  cmd->add_option("--api", opt->api, "Backend used to reach the backup set: sim or win32")
+      ->check(CLI::IsMember({"sim", "win32"}));
+  cmd->add_option("--world", opt->world, "Simulated world directory for --api sim (default: $ADRESTORE_SIM_WORLD)");
+  cmd->footer(
+      "Examples:\n"
+      "  adrestore plan plans/dc02-hooks.yaml\n"
+      "  adrestore plan --format json plans/dc02-hooks.yaml > dc02.plan.json\n"
+      "  adrestore plan --format dot plans/dc02-hooks.yaml | dot -Tsvg > dc02.svg\n"
+      "  adrestore plan --format mermaid plans/dc02-hooks.yaml  (paste into a ```mermaid block)\n"
+      "Nothing is changed. Exit codes: 0 printed, 1 the plan is invalid, 2 the file is unreadable or not YAML.");
+  cmd->callback([opt, &global, &exit_code] {
+    plan::PlanLoad load = plan::load_plan_file(opt->path);
+    if (!load.plan) {
+      FileReport r;
+      r.file = opt->path;
+      r.kind = "RestorePlan";
+      r.unreadable = load.failure == plan::LoadFailure::unreadable || load.failure == plan::LoadFailure::not_yaml;
+      r.diags = std::move(load.diags);
+      write_text_report(std::cerr, {r}, global.use_color(2));
+      exit_code = r.unreadable ? k_exit_usage : k_exit_invalid;
+      return;
+    }
+    Result<graph::StepGraph> g = graph::compile(*load.plan);
+    if (!g) throw Fatal{g.status()};
+    if (std::vector<std::string> bad = graph::check_invariants(*g, *load.plan); !bad.empty()) {
+      throw Fatal{Status::error(Code::internal, "the compiled step graph breaks the mandated order (a bug in "
+                                                "adrestore; please report it): " + join(bad, "; "))};
+    }
+    const PreviewData data = load_preview_data(*load.plan, opt->api, opt->world);
+    graph::PreviewInputs inputs;
+    inputs.manifest = data.manifest ? &*data.manifest : nullptr;
+    inputs.existing = data.existing;
+    if (opt->format == "json") {
+      std::cout << graph::render_json(*g, inputs);
+    } else if (opt->format == "dot") {
+      std::cout << graph::render_dot(*g);
+    } else if (opt->format == "mermaid") {
+      std::cout << graph::render_mermaid(*g);
+    } else {
+      std::cout << graph::render_text(*g, inputs);
+    }
+    exit_code = k_exit_ok;
+  });
+}
+
+}  // namespace adrestore::cli
