@@ -4,7 +4,7 @@
 // Also measures the journal's append+fsync cost per record.
 //
 //   adrestore_bench_restore_copy [--scratch DIR] [--size 2Gi] [--files 4] [--chunk 64Mi] [--buffer 2Mi]
-//                [--buffers 8] [--reps 2] [--journal-records 500]
+//                [--buffers 8] [--reps 2] [--journal-records 500] [--whole-file hash|chunks]
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/resource.h>
@@ -41,6 +41,7 @@ struct Options {
   std::uint64_t buffers = 8;
   int reps = 2;
   int journal_records = 500;
+  exec::WholeFileCheck whole_file = exec::WholeFileCheck::hash;
 };
 
 double now_s() {
@@ -160,6 +161,7 @@ EngineRun engine_copy(const Options& o, const fs::path& world, const fs::path& s
     exec::CopyOptions co;
     co.buffer_size = static_cast<std::size_t>(o.buffer);
     co.buffers = static_cast<std::size_t>(o.buffers);
+    co.whole_file = o.whole_file;
     rusage before{};
     ::getrusage(RUSAGE_SELF, &before);
     const double cpu_before = cpu_of(before);
@@ -252,15 +254,17 @@ int main(int argc, char** argv) {
     else if (a == "--buffers") o.buffers = size_arg(v);
     else if (a == "--reps") o.reps = std::max(1, std::atoi(v));
     else if (a == "--journal-records") o.journal_records = std::max(1, std::atoi(v));
+    else if (a == "--whole-file") o.whole_file = std::string(v) == "chunks" ? exec::WholeFileCheck::chunks : exec::WholeFileCheck::hash;
     else die("unknown option " + a);
     ++i;
   }
   const fs::path scratch = fs::absolute(o.scratch);
   const fs::path world = scratch / "world";
   fs::remove_all(scratch);
-  std::printf("preparing %s in %d file(s) under %s (chunk %s, buffers %llu x %s)\n", format_bytes(o.size).c_str(),
-              o.files, scratch.string().c_str(), format_bytes(o.chunk).c_str(),
-              static_cast<unsigned long long>(o.buffers), format_bytes(o.buffer).c_str());
+  std::printf("preparing %s in %d file(s) under %s (chunk %s, buffers %llu x %s, whole-file check: %s)\n",
+              format_bytes(o.size).c_str(), o.files, scratch.string().c_str(), format_bytes(o.chunk).c_str(),
+              static_cast<unsigned long long>(o.buffers), format_bytes(o.buffer).c_str(),
+              o.whole_file == exec::WholeFileCheck::hash ? "hash" : "chunks");
   const std::vector<exec::CopyItem> items = prepare(o, world);
   std::uint64_t total = 0;
   for (const auto& i : items) total += i.size;

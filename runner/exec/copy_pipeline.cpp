@@ -15,10 +15,9 @@ BufferRing::BufferRing(std::size_t count, std::size_t size) : m_size(std::max<st
 
 namespace {
 
-// The reader fills slots in order; three consumers (chunk hasher, file hasher, and the
-// caller's thread, which writes) each take every slot in order. A slot is refilled only
-// once all three are done with it.
-constexpr int k_consumers = 3;
+// The reader fills slots in order; the consumers (chunk hasher, file hasher when there is
+// one, and the caller's thread, which writes) each take every slot in order. A slot is
+// refilled only once all of them are done with it.
 
 struct Slot {
   std::uint64_t offset = 0;
@@ -30,12 +29,14 @@ struct Slot {
 
 class Pipeline {
  public:
-  Pipeline(const PipelineJob& job, BufferRing& ring) : m_job(job), m_ring(ring), m_slots(ring.count()) {}
+  Pipeline(const PipelineJob& job, BufferRing& ring)
+      : m_job(job), m_ring(ring), m_slots(ring.count()), m_consumers(job.file_hasher ? 3 : 2) {}
 
   PipelineResult run() {
     std::thread reader([this] { read_loop(); });
     std::thread chunk_hasher([this] { chunk_hash_loop(); });
-    std::thread file_hasher([this] { file_hash_loop(); });
+    std::thread file_hasher;
+    if (m_job.file_hasher) file_hasher = std::thread([this] { file_hash_loop(); });
     write_loop();
     {
       std::lock_guard<std::mutex> lock(m_mu);
@@ -44,7 +45,7 @@ class Pipeline {
     m_cv.notify_all();
     reader.join();
     chunk_hasher.join();
-    file_hasher.join();
+    if (file_hasher.joinable()) file_hasher.join();
     return m_result;
   }
 
@@ -99,7 +100,7 @@ class Pipeline {
       }
       {
         std::lock_guard<std::mutex> lock(m_mu);
-        m_slots[idx] = Slot{pos, len, chunk, pos + len == chunk_end, k_consumers};
+        m_slots[idx] = Slot{pos, len, chunk, pos + len == chunk_end, m_consumers};
         m_produced = k + 1;
       }
       m_cv.notify_all();
@@ -258,6 +259,7 @@ class Pipeline {
   std::mutex m_mu;
   std::condition_variable m_cv;
   std::vector<Slot> m_slots;
+  const int m_consumers;
   std::uint64_t m_produced = 0;
   bool m_reader_done = false;
   std::uint64_t m_chunks_verified = 0;

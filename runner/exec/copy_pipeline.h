@@ -40,7 +40,7 @@ struct PipelineJob {
   platform::File* output = nullptr;  // written at the same offsets; null to verify only
   std::uint64_t chunk_size = 0;
   const std::vector<platform::Digest>* chunk_hashes = nullptr;
-  platform::Sha256* file_hasher = nullptr;  // fed every byte of [begin, end) in order
+  platform::Sha256* file_hasher = nullptr;  // fed every byte of [begin, end) in order; may be null
   std::function<Status(std::uint64_t chunk, std::uint64_t chunk_end)> on_chunk;
   std::function<void(std::uint64_t bytes)> on_bytes;  // progress, after each buffer
   const std::atomic<bool>* cancel = nullptr;

@@ -40,6 +40,12 @@ Status check_item(const CopyItem& item) {
   return Status::ok();
 }
 
+// Whether the whole-file hash needs its own pass over the bytes.
+bool needs_whole_pass(const CopyItem& item, WholeFileCheck check) {
+  if (check == WholeFileCheck::chunks) return false;
+  return !(item.chunk_sha256.size() == 1 && item.chunk_sha256[0] == item.sha256);
+}
+
 class FileCopier {
  public:
   FileCopier(host::Disks& disks, const CopyCallbacks& cb, const CopyOptions& opt, std::uint64_t all_total)
@@ -77,6 +83,8 @@ class FileCopier {
     }
 
     platform::Sha256 file_hasher;
+    const bool whole_pass = needs_whole_pass(item, m_opt.whole_file);
+    platform::Sha256* whole = whole_pass ? &file_hasher : nullptr;
     std::string restart;
     const std::uint64_t verified = item.resume.verified_offset;
     if (verified > 0) {
@@ -112,7 +120,7 @@ class FileCopier {
       check.end = verified;
       check.chunk_size = item.chunk_size;
       check.chunk_hashes = &item.chunk_sha256;
-      check.file_hasher = &file_hasher;
+      check.file_hasher = whole;
       check.on_bytes = [this](std::uint64_t n) { advance(n); };
       check.cancel = m_opt.cancel;
       const PipelineResult r = run_pipeline(check, m_ring);
@@ -139,9 +147,9 @@ class FileCopier {
     if (s) s = (*out)->sync();
     if (!s) return fail(Code::io, "cannot cut the partial copy back to " + std::to_string(start) + " bytes: " + s.message());
 
-    if (Status c = copy_rest(item, **out, start, file_hasher); !c) return c;
+    if (Status c = copy_rest(item, **out, start, whole); !c) return c;
 
-    const platform::Digest got = file_hasher.finish();
+    const platform::Digest got = whole_pass ? file_hasher.finish() : item.sha256;
     if (got != item.sha256) {
       return fail(Code::failed, "whole-file SHA-256 mismatch: expected " + platform::to_hex(item.sha256) + ", got " +
                                     platform::to_hex(got) +
@@ -157,7 +165,7 @@ class FileCopier {
   }
 
  private:
-  Status copy_rest(const CopyItem& item, platform::File& out, std::uint64_t start, platform::Sha256& file_hasher) {
+  Status copy_rest(const CopyItem& item, platform::File& out, std::uint64_t start, platform::Sha256* file_hasher) {
     const std::string dest = item.destination.str();
     auto src = m_disks.open(item.source, platform::File::Mode::read);
     if (!src) return src.status().with_context(dest + ": cannot open the backup file " + item.source.str());
@@ -176,7 +184,7 @@ class FileCopier {
     job.output = &out;
     job.chunk_size = item.chunk_size;
     job.chunk_hashes = &item.chunk_sha256;
-    job.file_hasher = &file_hasher;
+    job.file_hasher = file_hasher;
     job.on_chunk = [this, &item](std::uint64_t chunk, std::uint64_t end) {
       return m_cb.chunk_verified ? m_cb.chunk_verified(item, end, chunk) : Status::ok();
     };
@@ -221,17 +229,18 @@ class FileCopier {
     auto in = m_disks.open(item.destination, platform::File::Mode::read);
     if (!in) return in.status().with_context(item.destination.str());
     platform::Sha256 hasher;
+    const bool whole_pass = needs_whole_pass(item, m_opt.whole_file);
     PipelineJob check;
     check.input = in->get();
     check.begin = 0;
     check.end = item.size;
     check.chunk_size = item.chunk_size;
     check.chunk_hashes = &item.chunk_sha256;
-    check.file_hasher = &hasher;
+    check.file_hasher = whole_pass ? &hasher : nullptr;
     check.on_bytes = [this](std::uint64_t n) { advance(n); };
     const PipelineResult r = run_pipeline(check, m_ring);
     if (r.failure == PipelineFailure::read) return r.status.with_context(item.destination.str());
-    const bool whole = r.ok() && hasher.finish() == item.sha256;
+    const bool whole = r.ok() && (!whole_pass || hasher.finish() == item.sha256);
     if (!whole) rewind();
     return whole;
   }

@@ -62,7 +62,18 @@ struct CopyCallbacks {
   std::function<void(const CopyProgress& progress)> progress;
 };
 
+// How a file is checked as a whole, besides chunk by chunk.
+//  - hash (the default): the whole-file SHA-256 is computed while copying, on its own thread,
+//    and compared with the manifest at the end.
+//  - chunks: the chunk hashes alone. backup.verify has checked, just before, that each backup
+//    file matches both its whole-file hash and its chunk hashes; a copy whose every chunk
+//    matches is then that same file, and the second hash pass (about a third of the copy's
+//    CPU) proves nothing new. For the executor to choose once that invariant is enforced.
+// A file of one chunk whose chunk hash is its whole-file hash is hashed once either way.
+enum class WholeFileCheck { hash, chunks };
+
 struct CopyOptions {
+  WholeFileCheck whole_file = WholeFileCheck::hash;
   std::size_t buffer_size = 2u << 20;  // per buffer; small enough to stay in cache between the threads
   std::size_t buffers = 8;             // in flight: 16 MiB in all
   // Checked after each verified chunk: when set, the copy stops there with Code::interrupted.

@@ -354,6 +354,30 @@ TEST_SUITE("exec") {
     CHECK_FALSE(make_copy_item(f, k_chunk, wp("D:\\backup"), wp("E:\\NTDS\\ntds.dit")));
   }
 
+  TEST_CASE("a manifest whose whole-file hash contradicts its chunk hashes fails at the end of the file") {
+    CopyWorld w;
+    CopyItem item = w.backup("ntds.dit", random_bytes(3 * k_chunk, 17));
+    item.sha256 = platform::sha256("something else");
+    Status s = copy_files(w.disks, {item}, w.callbacks(), w.options);
+    REQUIRE_FALSE(s);
+    CHECK(s.message().find("E:\\NTDS\\ntds.dit: whole-file SHA-256 mismatch") == 0);
+    CHECK(s.message().find("every chunk matched") != std::string::npos);
+    CHECK(w.log.chunks.size() == 3);
+    CHECK(w.log.done.empty());
+    CHECK_FALSE(fs::exists(w.host("fs/E/NTDS/ntds.dit")));
+  }
+
+  TEST_CASE("with whole-file checking left to backup.verify, the chunk hashes alone decide") {
+    CopyWorld w;
+    const std::string data = random_bytes(3 * k_chunk + 1, 18);
+    CopyItem item = w.backup("ntds.dit", data);
+    item.sha256 = platform::sha256("not consulted");
+    w.options.whole_file = WholeFileCheck::chunks;
+    Status s = copy_files(w.disks, {item}, w.callbacks(), w.options);
+    REQUIRE_MESSAGE(s, s.message());
+    CHECK(testing::read_file(w.host("fs/E/NTDS/ntds.dit")) == data);
+  }
+
   TEST_CASE("two backup files with the same destination are refused before anything is copied") {
     CopyWorld w;
     CopyItem a = w.backup("ntds.dit", random_bytes(100, 15));
