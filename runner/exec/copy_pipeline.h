@@ -1,0 +1,62 @@
+// The streaming core of files.copy: reads a byte range once, hashes it on two threads (the
+// chunk hashes and the whole-file hash) while the caller's thread writes it, in a ring of
+// fixed buffers so memory stays bounded whatever the file size. Used twice per resumed
+// file: to re-check a partial copy's prefix (no output) and to copy the rest.
+//
+// Contract: on_chunk(i, end) is called on the caller's thread, in order, only after chunk
+// i's bytes have all been written and flushed (output->sync()) and its SHA-256 matched.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "base/status.h"
+#include "platform/fs.h"
+#include "platform/sha256.h"
+
+namespace adrestore::exec {
+
+// Buffers for the pipeline, allocated once and reused for every file.
+class BufferRing {
+ public:
+  BufferRing(std::size_t count, std::size_t size);
+  std::size_t count() const { return m_buffers.size(); }
+  std::size_t size() const { return m_size; }
+  char* at(std::size_t i) { return m_buffers[i].get(); }
+
+ private:
+  std::size_t m_size;
+  std::vector<std::unique_ptr<char[]>> m_buffers;
+};
+
+struct PipelineJob {
+  platform::File* input = nullptr;
+  std::uint64_t begin = 0;  // a chunk boundary
+  std::uint64_t end = 0;
+  platform::File* output = nullptr;  // written at the same offsets; null to verify only
+  std::uint64_t chunk_size = 0;
+  const std::vector<platform::Digest>* chunk_hashes = nullptr;
+  platform::Sha256* file_hasher = nullptr;  // fed every byte of [begin, end) in order; may be null
+  std::function<Status(std::uint64_t chunk, std::uint64_t chunk_end)> on_chunk;
+  std::function<void(std::uint64_t bytes)> on_bytes;  // progress, after each buffer
+  const std::atomic<bool>* cancel = nullptr;
+};
+
+enum class PipelineFailure { none, read, short_input, write, sync, mismatch, callback, cancelled };
+
+struct PipelineResult {
+  PipelineFailure failure = PipelineFailure::none;
+  Status status;                // the OS or callback error
+  std::uint64_t offset = 0;     // where a read/write failed, or where the input ended
+  std::uint64_t chunk = 0;      // the chunk that did not match
+  platform::Digest actual{};    // its SHA-256
+  bool ok() const { return failure == PipelineFailure::none; }
+};
+
+PipelineResult run_pipeline(const PipelineJob& job, BufferRing& ring);
+
+}  // namespace adrestore::exec

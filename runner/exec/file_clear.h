@@ -1,0 +1,53 @@
+// files.clear (step-graph.md step 10): empties the destination directories before the copy,
+// deleting or quarantining (moving, on the same volume) every file directly inside them.
+//
+// Safety rules: everything is checked before anything is touched. A symbolic link, a
+// junction, a folder (other than another destination or adrestore's own quarantine) or any
+// other non-regular entry refuses the whole step with a message naming it; links are never
+// followed. Each file is reported through on_cleared(), which must make the record durable
+// before it returns; a failing callback stops the step. The step is resumable: files cleared
+// before a crash are gone from the destination, and a quarantined file whose record was lost
+// in the crash is found in the quarantine and reported again.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "base/winpath.h"
+#include "exec/journal_records.h"
+#include "host/disks.h"
+
+namespace adrestore::exec {
+
+struct ClearOptions {
+  ClearAction action = ClearAction::quarantine;
+  // spec.restore.quarantine: files go to <root>\<run-id>\<destination folder name>\. Unset:
+  // to <destination>.adrestore-quarantine\<run-id>\ beside each destination.
+  std::optional<WinPath> quarantine_root;
+  std::string run_id;
+  // The file-cleared records already in the journal (resume).
+  std::vector<FileCleared> already_cleared;
+  // Checked between files: when set, the step stops there with Code::interrupted.
+  const std::atomic<bool>* cancel = nullptr;
+};
+
+struct ClearReport {
+  std::size_t cleared = 0;    // files deleted or moved by this call
+  std::size_t recovered = 0;  // quarantined before a crash, reported again now
+};
+
+// Where the files of `destination` go when quarantined (see ClearOptions::quarantine_root).
+// `destinations` is the whole ordered list: folders with the same name get -2, -3 suffixes.
+Result<WinPath> quarantine_dir_for(const WinPath& destination, const std::vector<WinPath>& destinations,
+                                   const ClearOptions& options);
+
+// Clears the destination directories (duplicates are cleared once; a missing one is empty).
+Result<ClearReport> clear_destinations(host::Disks& disks, const std::vector<WinPath>& destinations,
+                                       const ClearOptions& options,
+                                       const std::function<Status(const FileCleared& record)>& on_cleared);
+
+}  // namespace adrestore::exec

@@ -1,0 +1,336 @@
+#include "exec/journal.h"
+
+#include <chrono>
+#include <cstring>
+#include <nlohmann/json.hpp>
+
+#include "exec/crc32c.h"
+
+namespace adrestore::exec {
+namespace {
+
+constexpr char k_magic[8] = {'A', 'D', 'R', 'J', 'R', 'N', 'L', '\n'};
+constexpr std::size_t k_max_json_depth = 16;
+
+void put_u16(std::string& out, std::uint16_t v) {
+  for (int i = 0; i < 2; ++i) out += static_cast<char>((v >> (8 * i)) & 0xFF);
+}
+void put_u32(std::string& out, std::uint32_t v) {
+  for (int i = 0; i < 4; ++i) out += static_cast<char>((v >> (8 * i)) & 0xFF);
+}
+void put_u64(std::string& out, std::uint64_t v) {
+  for (int i = 0; i < 8; ++i) out += static_cast<char>((v >> (8 * i)) & 0xFF);
+}
+std::uint64_t get_le(std::string_view b, std::size_t pos, int bytes) {
+  std::uint64_t v = 0;
+  for (int i = bytes - 1; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(b[pos + static_cast<std::size_t>(i)]);
+  return v;
+}
+
+// The frame's fixed fields, decoded without judging them.
+struct FrameHead {
+  std::uint32_t crc = 0;  // masked, over bytes [4, 24 + length)
+  std::uint32_t length = 0;
+  std::uint64_t seq = 0;
+  std::uint32_t link = 0;
+  std::uint16_t type = 0;
+  std::uint16_t reserved = 0;
+};
+
+FrameHead decode_head(std::string_view b, std::size_t pos) {
+  FrameHead h;
+  h.crc = static_cast<std::uint32_t>(get_le(b, pos, 4));
+  h.length = static_cast<std::uint32_t>(get_le(b, pos + 4, 4));
+  h.seq = get_le(b, pos + 8, 8);
+  h.link = static_cast<std::uint32_t>(get_le(b, pos + 16, 4));
+  h.type = static_cast<std::uint16_t>(get_le(b, pos + 20, 2));
+  h.reserved = static_cast<std::uint16_t>(get_le(b, pos + 22, 2));
+  return h;
+}
+
+// Why the bytes at `pos` are not an intact frame, or empty when they are (checksum right).
+std::string frame_damage(std::string_view b, std::size_t pos, FrameHead* head) {
+  if (b.size() - pos < k_journal_frame_header_size) {
+    return "only " + std::to_string(b.size() - pos) + " bytes where a " + std::to_string(k_journal_frame_header_size) +
+           "-byte record header belongs";
+  }
+  *head = decode_head(b, pos);
+  if (head->length > k_journal_max_payload) return "its length field says " + std::to_string(head->length) + " bytes";
+  const std::size_t end = pos + k_journal_frame_header_size + head->length;
+  if (end > b.size()) {
+    return "it needs " + std::to_string(end - pos) + " bytes but the file ends after " + std::to_string(b.size() - pos);
+  }
+  const std::uint32_t actual = crc32c_mask(crc32c(b.data() + pos + 4, end - pos - 4));
+  if (actual != head->crc) return "its checksum does not match";
+  return {};
+}
+
+// Whether an intact frame starts anywhere in (pos, end): then the damage at pos is in the
+// middle of the journal, not a torn tail. Cheap filters first; the checksum decides.
+std::optional<std::size_t> find_intact_frame_after(std::string_view b, std::size_t pos) {
+  for (std::size_t q = pos + 1; q + k_journal_frame_header_size <= b.size(); ++q) {
+    const FrameHead h = decode_head(b, q);
+    if (h.reserved != 0 || !record_type_from_number(h.type) || h.length > k_journal_max_payload) continue;
+    if (q + k_journal_frame_header_size + h.length > b.size()) continue;
+    FrameHead ignored;
+    if (frame_damage(b, q, &ignored).empty()) return q;
+  }
+  return std::nullopt;
+}
+
+// nlohmann's parser is iterative but a hostile, checksummed payload could still nest deep
+// enough to make later recursive code suffer; records never nest beyond 3 levels.
+bool nesting_ok(std::string_view text) {
+  std::size_t depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      if (++depth > k_max_json_depth) return false;
+    } else if ((c == '}' || c == ']') && depth > 0) {
+      --depth;
+    }
+  }
+  return true;
+}
+
+std::uint32_t header_link() {
+  const std::string h = encode_header();
+  return static_cast<std::uint32_t>(get_le(h, 12, 4));
+}
+
+}  // namespace
+
+std::string journal_path(const std::string& state_dir) { return platform::join_path(state_dir, k_journal_file_name); }
+
+std::string encode_header() {
+  std::string h(k_magic, sizeof k_magic);
+  put_u32(h, k_journal_format_version);
+  put_u32(h, crc32c_mask(crc32c(h.data(), h.size())));
+  return h;
+}
+
+std::string encode_frame(const Record& r, std::uint32_t back_link, std::uint32_t* frame_link_out) {
+  const std::string payload =
+      record_payload(r).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::string f;
+  f.reserve(k_journal_frame_header_size + payload.size());
+  put_u32(f, 0);  // checksum, filled in below
+  put_u32(f, static_cast<std::uint32_t>(payload.size()));
+  put_u64(f, r.seq);
+  put_u32(f, back_link);
+  put_u16(f, static_cast<std::uint16_t>(r.type()));
+  put_u16(f, 0);
+  f += payload;
+  const std::uint32_t crc = crc32c_mask(crc32c(f.data() + 4, f.size() - 4));
+  for (int i = 0; i < 4; ++i) f[static_cast<std::size_t>(i)] = static_cast<char>((crc >> (8 * i)) & 0xFF);
+  if (frame_link_out) *frame_link_out = crc;
+  return f;
+}
+
+JournalScan scan_journal(std::string_view b, const std::string& name) {
+  JournalScan scan;
+  JournalContents& c = scan.contents;
+  c.file_size = b.size();
+  auto fail = [&](const std::string& msg) {
+    scan.status = Status::error(Code::corrupt, name + ": " + msg);
+    return scan;
+  };
+  if (b.size() > k_journal_max_size) {
+    return fail("the journal is larger than the limit of " + std::to_string(k_journal_max_size) + " bytes");
+  }
+  const std::string header = encode_header();
+  if (b.size() < k_journal_header_size) {
+    if (b != std::string_view(header).substr(0, b.size())) {
+      return fail("not an adrestore journal: the first " + std::to_string(b.size()) +
+                  " bytes are not a journal header (offset 0)");
+    }
+    c.header_complete = false;
+    c.warnings.push_back(name + ": the journal ends inside its header (" + std::to_string(b.size()) + " of " +
+                         std::to_string(k_journal_header_size) +
+                         " bytes): the process stopped while creating it; it holds no records");
+    return scan;
+  }
+  if (b.substr(0, sizeof k_magic) != std::string_view(k_magic, sizeof k_magic)) {
+    return fail("not an adrestore journal: bad magic number at offset 0");
+  }
+  const auto version = static_cast<std::uint32_t>(get_le(b, 8, 4));
+  if (version > k_journal_format_version) {
+    return fail("journal format version " + std::to_string(version) + " is newer than this adrestore reads (" +
+                std::to_string(k_journal_format_version) + "); use the adrestore version that wrote it, or a newer one");
+  }
+  if (version != k_journal_format_version) return fail("journal format version 0 does not exist (offset 8)");
+  if (b.substr(0, k_journal_header_size) != header) return fail("the journal header is damaged (checksum at offset 12)");
+
+  std::uint32_t link = header_link();
+  std::size_t pos = k_journal_header_size;
+  std::uint64_t seq = 1;
+  while (pos < b.size()) {
+    const std::string where = "record " + std::to_string(seq) + " at offset " + std::to_string(pos);
+    FrameHead h;
+    const std::string damage = frame_damage(b, pos, &h);
+    if (!damage.empty()) {
+      if (auto next = find_intact_frame_after(b, pos)) {
+        return fail(where + " is damaged (" + damage + "), but an intact record follows at offset " +
+                    std::to_string(*next) +
+                    ": the journal is corrupt in the middle and adrestore will not guess what happened. Keep the "
+                    "state directory for inspection (adrestore journal dump) and restore by hand or start a new run "
+                    "with a new state directory");
+      }
+      c.warnings.push_back(name + ": " + where + " is incomplete or damaged (" + damage +
+                           ") and nothing valid follows: the process stopped while writing it; cut off the last " +
+                           std::to_string(b.size() - pos) + " bytes");
+      break;
+    }
+    // The checksum is right: from here on, anything wrong is corruption, never a torn tail.
+    if (h.reserved != 0) return fail(where + ": reserved field is " + std::to_string(h.reserved) + ", not 0");
+    if (h.seq != seq) {
+      return fail(where + ": sequence number " + std::to_string(h.seq) + " where " + std::to_string(seq) +
+                  " belongs (records are missing or repeated)");
+    }
+    if (h.link != link) return fail(where + ": broken back-link (it does not name the record before it)");
+    const auto type = record_type_from_number(h.type);
+    if (!type) return fail(where + ": unknown record type " + std::to_string(h.type));
+    const std::string_view text = b.substr(pos + k_journal_frame_header_size, h.length);
+    if (!nesting_ok(text)) return fail(where + ": the payload nests deeper than " + std::to_string(k_max_json_depth));
+    nlohmann::json payload = nlohmann::json::parse(text.begin(), text.end(), nullptr, false);
+    if (payload.is_discarded()) return fail(where + ": the payload is not valid JSON");
+    Result<Record> r = record_from_payload(payload, *type);
+    if (!r) return fail(where + ": " + r.status().message());
+    r->seq = seq;
+    if (Status s = c.state.apply(*r); !s) return fail(where + " (" + to_string(*type) + "): " + s.message());
+    c.records.push_back(std::move(*r));
+    c.offsets.push_back(pos);
+    link = h.crc;
+    pos += k_journal_frame_header_size + h.length;
+    ++seq;
+  }
+  c.valid_end = pos;
+  c.last_link = link;
+  return scan;
+}
+
+Result<JournalContents> parse_journal(std::string_view bytes, const std::string& name) {
+  JournalScan s = scan_journal(bytes, name);
+  if (!s.status) return s.status;
+  return std::move(s.contents);
+}
+
+Result<JournalContents> read_journal(const std::string& path) {
+  auto info = platform::stat_nofollow(path);
+  if (!info) return info.status();
+  if (info->type == platform::FileType::missing) return Status::error(Code::not_found, "no journal at " + path);
+  if (info->type != platform::FileType::regular) {
+    return Status::error(Code::corrupt, path + " is not a regular file; adrestore never follows links");
+  }
+  auto bytes = platform::read_file(path, k_journal_max_size);
+  if (!bytes) return bytes.status();
+  return parse_journal(*bytes, path);
+}
+
+std::int64_t JournalWriter::system_clock_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+JournalWriter::JournalWriter(std::string path, std::unique_ptr<platform::File> file, Clock clock)
+    : m_path(std::move(path)), m_file(std::move(file)), m_clock(std::move(clock)) {}
+
+Result<std::unique_ptr<JournalWriter>> JournalWriter::create(const std::string& state_dir, Clock clock) {
+  const std::string path = journal_path(state_dir);
+  auto f = platform::File::open(path, platform::File::Mode::write_new);
+  if (!f) return f.status().with_context("cannot create the journal");
+  const std::string header = encode_header();
+  Status s = (*f)->write_all(header.data(), header.size());
+  if (s) s = (*f)->sync();
+  if (s) s = platform::sync_dir(state_dir);
+  if (!s) {
+    f->reset();
+    (void)platform::remove_file(path);
+    return s.with_context("cannot create the journal");
+  }
+  std::unique_ptr<JournalWriter> w(new JournalWriter(path, std::move(*f), std::move(clock)));
+  w->m_end = header.size();
+  w->m_link = header_link();
+  return w;
+}
+
+Result<std::unique_ptr<JournalWriter>> JournalWriter::open(const std::string& state_dir, JournalContents* read_out,
+                                                           Clock clock) {
+  const std::string path = journal_path(state_dir);
+  auto contents = read_journal(path);
+  if (!contents) return contents.status();
+  auto f = platform::File::open(path, platform::File::Mode::read_write);
+  if (!f) return f.status().with_context("cannot open the journal");
+  std::unique_ptr<JournalWriter> w(new JournalWriter(path, std::move(*f), std::move(clock)));
+  Status s;
+  if (!contents->header_complete) {
+    const std::string header = encode_header();
+    s = w->m_file->truncate(0);
+    if (s) s = w->m_file->pwrite_all(header.data(), header.size(), 0);
+    contents->valid_end = header.size();
+    contents->last_link = header_link();
+  } else if (contents->valid_end < contents->file_size) {
+    s = w->m_file->truncate(contents->valid_end);
+  }
+  if (s) s = w->m_file->sync();
+  if (!s) return s.with_context("cannot repair the journal's torn tail");
+  w->m_end = contents->valid_end;
+  w->m_link = contents->last_link;
+  w->m_next_seq = contents->records.size() + 1;
+  w->m_state = contents->state;
+  w->m_last_time = contents->state.last_time_ms();
+  if (read_out) *read_out = std::move(*contents);
+  return w;
+}
+
+Result<Record> JournalWriter::append(RecordBody body) {
+  if (!m_broken) return m_broken;
+  Record r;
+  r.seq = m_next_seq;
+  r.time_ms = std::max(m_clock(), m_last_time);  // a clock stepped back never makes the journal unreadable
+  r.body = std::move(body);
+  // Run the reader's checks first, so nothing is written that a reader would refuse.
+  const nlohmann::json payload = record_payload(r);
+  if (auto back = record_from_payload(payload, r.type()); !back) {
+    return Status::error(Code::internal, "refusing to journal a malformed record: " + back.status().message());
+  }
+  JournalState next = m_state;
+  if (Status s = next.apply(r); !s) {
+    return Status::error(Code::internal, "refusing to journal an impossible record: " + s.message());
+  }
+  std::uint32_t link = 0;
+  const std::string frame = encode_frame(r, m_link, &link);
+  if (frame.size() - k_journal_frame_header_size > k_journal_max_payload) {
+    return Status::error(Code::internal, std::string("refusing to journal a ") + to_string(r.type()) +
+                                             " record larger than " + std::to_string(k_journal_max_payload) + " bytes");
+  }
+  Status s = m_file->pwrite_all(frame.data(), frame.size(), m_end);
+  if (s) s = m_file->sync();
+  if (!s) {
+    // Cut the partial frame off again, so the next append does not land after garbage.
+    Status undo = m_file->truncate(m_end);
+    if (undo) undo = m_file->sync();
+    if (!undo) {
+      m_broken = Status::error(Code::io, "the journal " + m_path + " could not be repaired after a failed write (" +
+                                             undo.message() + "); no further records are written");
+    }
+    return s.with_context("cannot write to the journal " + m_path);
+  }
+  m_end += frame.size();
+  m_link = link;
+  ++m_next_seq;
+  m_last_time = r.time_ms;
+  m_state = std::move(next);
+  return r;
+}
+
+}  // namespace adrestore::exec

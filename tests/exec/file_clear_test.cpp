@@ -1,0 +1,226 @@
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <filesystem>
+#include <set>
+
+#include "exec/file_clear.h"
+#include "fault_disks.h"
+#include "host/sim_disks.h"
+#include "support.h"
+
+using namespace adrestore;
+using namespace adrestore::exec;
+using adrestore::testing::TempDir;
+namespace fs = std::filesystem;
+
+namespace {
+
+WinPath wp(const std::string& s) {
+  auto p = WinPath::parse(s);
+  REQUIRE_MESSAGE(p, s);
+  return *p;
+}
+
+// A simulated DC with E:\NTDS (ntds.dit, old.log) and F:\Logs (edb.chk, edb00001.log).
+struct ClearWorld {
+  TempDir t;
+  host::SimDisks disks{t.path().string()};
+  std::vector<FileCleared> records;
+  ClearWorld() {
+    t.write("fs/E/NTDS/ntds.dit", "old database");
+    t.write("fs/E/NTDS/old.log", "old log");
+    t.write("fs/F/Logs/edb.chk", "checkpoint");
+    t.write("fs/F/Logs/edb00001.log", "log 1");
+  }
+  fs::path host(const std::string& rel) const { return t / rel; }
+  std::vector<WinPath> dests() const { return {wp("E:\\NTDS"), wp("F:\\Logs")}; }
+  ClearOptions options(ClearAction a = ClearAction::quarantine) const {
+    ClearOptions o;
+    o.action = a;
+    o.run_id = "run1";
+    return o;
+  }
+  std::function<Status(const FileCleared&)> journal() {
+    return [this](const FileCleared& r) {
+      records.push_back(r);
+      return Status::ok();
+    };
+  }
+};
+
+}  // namespace
+
+TEST_SUITE("exec") {
+  TEST_CASE("files.clear quarantines every file beside its destination and journals each one") {
+    ClearWorld w;
+    auto r = clear_destinations(w.disks, w.dests(), w.options(), w.journal());
+    REQUIRE_MESSAGE(r, r.status().message());
+    CHECK(r->cleared == 4);
+    REQUIRE(w.records.size() == 4);
+    CHECK(w.records[0].file == "E:\\NTDS\\ntds.dit");
+    CHECK(w.records[0].action == ClearAction::quarantine);
+    CHECK(w.records[0].to == "E:\\NTDS.adrestore-quarantine\\run1\\ntds.dit");
+    CHECK(fs::is_empty(w.host("fs/E/NTDS")));
+    CHECK(fs::is_empty(w.host("fs/F/Logs")));
+    CHECK(testing::read_file(w.host("fs/E/NTDS.adrestore-quarantine/run1/ntds.dit")) == "old database");
+    CHECK(testing::read_file(w.host("fs/F/Logs.adrestore-quarantine/run1/edb.chk")) == "checkpoint");
+  }
+
+  TEST_CASE("files.clear quarantines into the plan's quarantine folder per run and destination name") {
+    ClearWorld w;
+    w.t.write("fs/F/NTDS/x.log", "same folder name on another drive");
+    ClearOptions o = w.options();
+    o.quarantine_root = wp("E:\\Quarantine");
+    auto e = quarantine_dir_for(wp("E:\\NTDS"), {wp("E:\\NTDS"), wp("F:\\NTDS")}, o);
+    REQUIRE(e);
+    CHECK(e->str() == "E:\\Quarantine\\run1\\NTDS");
+    auto r = clear_destinations(w.disks, {wp("E:\\NTDS")}, o, w.journal());
+    REQUIRE_MESSAGE(r, r.status().message());
+    CHECK(testing::read_file(w.host("fs/E/Quarantine/run1/NTDS/old.log")) == "old log");
+    // Two destinations named NTDS: the second gets a suffix (on its own volume's quarantine).
+    o.quarantine_root = wp("F:\\Q");
+    auto f = quarantine_dir_for(wp("F:\\NTDS"), {wp("E:\\NTDS"), wp("F:\\NTDS")}, o);
+    REQUIRE(f);
+    CHECK(f->str() == "F:\\Q\\run1\\NTDS-2");
+  }
+
+  TEST_CASE("files.clear refuses a quarantine on another volume before touching anything") {
+    ClearWorld w;
+    ClearOptions o = w.options();
+    o.quarantine_root = wp("G:\\Quarantine");
+    auto r = clear_destinations(w.disks, w.dests(), o, w.journal());
+    REQUIRE_FALSE(r);
+    CHECK(r.status().message().find("is on another volume") != std::string::npos);
+    CHECK(w.records.empty());
+    CHECK(fs::exists(w.host("fs/E/NTDS/ntds.dit")));
+  }
+
+  TEST_CASE("files.clear with delete removes the files and journals them without a destination") {
+    ClearWorld w;
+    auto r = clear_destinations(w.disks, w.dests(), w.options(ClearAction::remove), w.journal());
+    REQUIRE_MESSAGE(r, r.status().message());
+    CHECK(r->cleared == 4);
+    CHECK(w.records[1].action == ClearAction::remove);
+    CHECK(w.records[1].to.empty());
+    CHECK(fs::is_empty(w.host("fs/E/NTDS")));
+    CHECK_FALSE(fs::exists(w.host("fs/E/NTDS.adrestore-quarantine")));
+  }
+
+  TEST_CASE("files.clear refuses a symbolic link, never follows it, and moves nothing") {
+    ClearWorld w;
+    w.t.write("elsewhere/precious", "not to be touched");
+    fs::create_symlink(w.host("elsewhere/precious"), w.host("fs/F/Logs/x"));
+    auto r = clear_destinations(w.disks, w.dests(), w.options(ClearAction::remove), w.journal());
+    REQUIRE_FALSE(r);
+    CHECK(r.status().message() ==
+          "F:\\Logs\\x is a symbolic link; adrestore never follows links. Remove it or move it away by hand, then "
+          "resume");
+    CHECK(w.records.empty());
+    CHECK(fs::exists(w.host("fs/E/NTDS/ntds.dit")));  // the earlier destination is untouched too
+    CHECK(testing::read_file(w.host("elsewhere/precious")) == "not to be touched");
+  }
+
+  TEST_CASE("files.clear refuses a subfolder before anything is moved") {
+    ClearWorld w;
+    fs::create_directories(w.host("fs/F/Logs/sub"));
+    auto r = clear_destinations(w.disks, w.dests(), w.options(), w.journal());
+    REQUIRE_FALSE(r);
+    CHECK(r.status().message().find("F:\\Logs\\sub is a folder") != std::string::npos);
+    CHECK(w.records.empty());
+    CHECK(fs::exists(w.host("fs/E/NTDS/ntds.dit")));
+    CHECK_FALSE(fs::exists(w.host("fs/E/NTDS.adrestore-quarantine")));
+  }
+
+  TEST_CASE("files.clear refuses a destination that is itself a link") {
+    ClearWorld w;
+    fs::create_directories(w.host("real"));
+    fs::create_directory_symlink(w.host("real"), w.host("fs/G"));
+    auto r = clear_destinations(w.disks, {wp("G:\\")}, w.options(ClearAction::remove), w.journal());
+    REQUIRE_FALSE(r);
+    CHECK(r.status().message().find("is a symbolic link or junction") != std::string::npos);
+  }
+
+  TEST_CASE("files.clear treats a missing destination as empty and clears a repeated one once") {
+    ClearWorld w;
+    auto r = clear_destinations(w.disks, {wp("E:\\NTDS"), wp("e:\\ntds"), wp("H:\\Nowhere")}, w.options(), w.journal());
+    REQUIRE_MESSAGE(r, r.status().message());
+    CHECK(r->cleared == 2);
+  }
+
+  TEST_CASE("files.clear leaves a destination nested in another alone and clears it on its own") {
+    ClearWorld w;
+    w.t.write("fs/E/NTDS/Logs/edb00002.log", "nested log");
+    auto r = clear_destinations(w.disks, {wp("E:\\NTDS"), wp("E:\\NTDS\\Logs")}, w.options(), w.journal());
+    REQUIRE_MESSAGE(r, r.status().message());
+    CHECK(r->cleared == 3);
+    CHECK(fs::is_directory(w.host("fs/E/NTDS/Logs")));
+    CHECK(fs::is_empty(w.host("fs/E/NTDS/Logs")));
+  }
+
+  TEST_CASE("files.clear resumes after a crash and clears only what is left") {
+    ClearWorld w;
+    int calls = 0;
+    auto crash_after_two = [&](const FileCleared& rec) {
+      if (++calls > 2) return Status::error(Code::io, "simulated crash");
+      w.records.push_back(rec);
+      return Status::ok();
+    };
+    auto first = clear_destinations(w.disks, w.dests(), w.options(), crash_after_two);
+    REQUIRE_FALSE(first);
+    CHECK(first.status().message() == "simulated crash");
+    // The third file was moved but its record was lost with the "crash".
+    REQUIRE(w.records.size() == 2);
+    ClearOptions o = w.options();
+    o.already_cleared = w.records;
+    auto second = clear_destinations(w.disks, w.dests(), o, w.journal());
+    REQUIRE_MESSAGE(second, second.status().message());
+    CHECK(second->recovered == 1);
+    CHECK(second->cleared == 1);
+    REQUIRE(w.records.size() == 4);
+    std::set<std::string> files;
+    for (const FileCleared& r : w.records) files.insert(r.file);
+    CHECK(files.size() == 4);
+    CHECK(fs::is_empty(w.host("fs/F/Logs")));
+  }
+
+  TEST_CASE("files.clear refuses to overwrite a file already in the quarantine") {
+    ClearWorld w;
+    w.t.write("fs/E/NTDS.adrestore-quarantine/run1/ntds.dit", "earlier");
+    ClearOptions o = w.options();
+    o.already_cleared = {FileCleared{"E:\\NTDS\\ntds.dit", ClearAction::quarantine,
+                                     "E:\\NTDS.adrestore-quarantine\\run1\\ntds.dit"}};
+    auto r = clear_destinations(w.disks, w.dests(), o, w.journal());
+    REQUIRE_FALSE(r);
+    CHECK(r.status().message().find("already exists and adrestore never overwrites") != std::string::npos);
+    CHECK(testing::read_file(w.host("fs/E/NTDS.adrestore-quarantine/run1/ntds.dit")) == "earlier");
+  }
+
+  TEST_CASE("files.clear stops between files when cancelled") {
+    ClearWorld w;
+    std::atomic<bool> cancel{false};
+    ClearOptions o = w.options();
+    o.cancel = &cancel;
+    auto r = clear_destinations(w.disks, w.dests(), o, [&](const FileCleared& rec) {
+      w.records.push_back(rec);
+      cancel = true;
+      return Status::ok();
+    });
+    REQUIRE_FALSE(r);
+    CHECK(r.status().code() == Code::interrupted);
+    CHECK(w.records.size() == 1);
+  }
+
+  TEST_CASE("files.clear reports a failed move with both paths and journals nothing for it") {
+    ClearWorld w;
+    testing::FaultDisks faulty(w.disks);
+    faulty.on_rename = [](const WinPath&, const WinPath&) {
+      return Status::error(Code::io, "Access is denied");
+    };
+    auto r = clear_destinations(faulty, w.dests(), w.options(), w.journal());
+    REQUIRE_FALSE(r);
+    CHECK(r.status().message().find("cannot quarantine E:\\NTDS\\ntds.dit to E:\\NTDS.adrestore-quarantine") !=
+          std::string::npos);
+    CHECK(w.records.empty());
+  }
+}

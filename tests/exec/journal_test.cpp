@@ -1,0 +1,310 @@
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "exec/crc32c.h"
+#include "exec/journal.h"
+#include "journal_fixture.h"
+#include "support.h"
+
+using namespace adrestore;
+using namespace adrestore::exec;
+using adrestore::testing::TempDir;
+
+namespace {
+
+std::string state_dir(const TempDir& t) { return t.path().string(); }
+
+std::string journal_bytes(const TempDir& t) { return testing::read_file(t / "journal"); }
+
+// A journal built frame by frame, so tests can write what the writer never would.
+struct RawJournal {
+  std::string bytes = encode_header();
+  std::uint32_t link = 0;
+  std::uint64_t seq = 1;
+  RawJournal() {
+    link = static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[12])) |
+           static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[13])) << 8 |
+           static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[14])) << 16 |
+           static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[15])) << 24;
+  }
+  std::size_t add(RecordBody body, std::int64_t time_ms = 1000) {
+    Record r;
+    r.seq = seq++;
+    r.time_ms = time_ms;
+    r.body = std::move(body);
+    const std::size_t at = bytes.size();
+    bytes += encode_frame(r, link, &link);
+    return at;
+  }
+  // A frame with any payload text and type number, checksummed correctly.
+  std::size_t add_raw(std::uint16_t type, const std::string& payload) {
+    std::string f(24, '\0');
+    auto put = [&f](std::size_t at, std::uint64_t v, int n) {
+      for (int i = 0; i < n; ++i) f[at + static_cast<std::size_t>(i)] = static_cast<char>((v >> (8 * i)) & 0xFF);
+    };
+    put(4, payload.size(), 4);
+    put(8, seq++, 8);
+    put(16, link, 4);
+    put(20, type, 2);
+    f += payload;
+    link = crc32c_mask(crc32c(f.data() + 4, f.size() - 4));
+    put(0, link, 4);
+    const std::size_t at = bytes.size();
+    bytes += f;
+    return at;
+  }
+};
+
+RunStarted sample_start() {
+  return RunStarted{"p", "p.yaml", std::string(64, '0'), "0.1.0", "r1", "sim", "", "DC01"};
+}
+
+}  // namespace
+
+TEST_SUITE("journal") {
+  TEST_CASE("every record type survives a write and a read unchanged") {
+    TempDir t;
+    testing::write_sample_journal(state_dir(t));
+    auto c = read_journal((t / "journal").string());
+    REQUIRE_MESSAGE(c, c.status().message());
+    CHECK(c->warnings.empty());
+    const auto bodies = testing::sample_bodies();
+    REQUIRE(c->records.size() == bodies.size());
+    for (std::size_t i = 0; i < bodies.size(); ++i) {
+      Record expected;
+      expected.seq = i + 1;
+      expected.time_ms = c->records[i].time_ms;
+      expected.body = bodies[i];
+      CHECK(c->records[i].seq == i + 1);
+      CHECK(record_payload(c->records[i]) == record_payload(expected));
+    }
+    CHECK(c->valid_end == c->file_size);
+    CHECK(c->offsets.front() == k_journal_header_size);
+  }
+
+  TEST_CASE("the file starts with the magic number and format version 1") {
+    TempDir t;
+    testing::write_sample_journal(state_dir(t));
+    const std::string b = journal_bytes(t);
+    CHECK(b.substr(0, 8) == "ADRJRNL\n");
+    CHECK(b.substr(8, 4) == std::string("\x01\x00\x00\x00", 4));
+  }
+
+  TEST_CASE("the writer never lets time go backwards even when the clock does") {
+    TempDir t;
+    std::int64_t now = 5000;
+    auto w = JournalWriter::create(state_dir(t), [&now] { return now; });
+    REQUIRE(w);
+    REQUIRE((*w)->append(sample_start()));
+    now = 1000;  // the clock steps back (NTP, a restart with a wrong RTC)
+    auto r = (*w)->append(Note{NoteLevel::info, "after the step back"});
+    REQUIRE(r);
+    CHECK(r->time_ms == 5000);
+    CHECK(read_journal((t / "journal").string()));
+  }
+
+  TEST_CASE("create refuses to replace an existing journal") {
+    TempDir t;
+    testing::write_sample_journal(state_dir(t));
+    auto w = JournalWriter::create(state_dir(t));
+    REQUIRE_FALSE(w);
+    CHECK(w.status().message().find("cannot create the journal") != std::string::npos);
+  }
+
+  TEST_CASE("open continues the journal with the next sequence number and link") {
+    TempDir t;
+    testing::write_sample_journal(state_dir(t));
+    JournalContents before;
+    auto w = JournalWriter::open(state_dir(t), &before);
+    REQUIRE(w);
+    CHECK((*w)->next_seq() == before.records.size() + 1);
+    REQUIRE((*w)->append(StepStarted{"preflight.host", 2}));
+    auto c = read_journal((t / "journal").string());
+    REQUIRE_MESSAGE(c, c.status().message());
+    CHECK(c->records.size() == before.records.size() + 1);
+    CHECK(c->state.step("preflight.host")->attempts == 2);
+  }
+
+  TEST_CASE("the writer refuses a record the reader would call impossible and writes nothing") {
+    TempDir t;
+    auto w = JournalWriter::create(state_dir(t));
+    REQUIRE(w);
+    REQUIRE((*w)->append(sample_start()));
+    const std::string before = journal_bytes(t);
+    auto r = (*w)->append(StepFinished{"files.copy", StepOutcome::succeeded, std::nullopt, 0, ""});
+    REQUIRE_FALSE(r);
+    CHECK(r.status().code() == Code::internal);
+    CHECK(r.status().message().find("not running") != std::string::npos);
+    auto bad_path = (*w)->append(FileDone{"ntds.dit", 1, std::string(64, 'c')});
+    REQUIRE_FALSE(bad_path);
+    CHECK(bad_path.status().message().find("not an absolute Windows path") != std::string::npos);
+    CHECK(journal_bytes(t) == before);
+  }
+
+  TEST_CASE("a journal from a newer format version is refused") {
+    std::string b = encode_header();
+    b[8] = 2;
+    auto c = parse_journal(b, "journal");
+    REQUIRE_FALSE(c);
+    CHECK(c.status().code() == Code::corrupt);
+    CHECK(c.status().message().find("version 2 is newer") != std::string::npos);
+  }
+
+  TEST_CASE("a file with a bad magic number is refused") {
+    std::string b = encode_header();
+    b[0] = 'X';
+    auto c = parse_journal(b, "journal");
+    REQUIRE_FALSE(c);
+    CHECK(c.status().message().find("bad magic number at offset 0") != std::string::npos);
+    auto short_bad = parse_journal("ADRX", "journal");
+    REQUIRE_FALSE(short_bad);
+  }
+
+  TEST_CASE("a damaged header checksum is refused") {
+    std::string b = encode_header();
+    b[13] ^= 0x01;
+    auto c = parse_journal(b, "journal");
+    REQUIRE_FALSE(c);
+    CHECK(c.status().message().find("header is damaged") != std::string::npos);
+  }
+
+  TEST_CASE("a header-only journal holds no records and no warnings") {
+    auto c = parse_journal(encode_header(), "journal");
+    REQUIRE(c);
+    CHECK(c->records.empty());
+    CHECK(c->warnings.empty());
+    CHECK(c->valid_end == k_journal_header_size);
+  }
+
+  TEST_CASE("records with valid checksums but impossible content stop the reader with offset and number") {
+    struct Case {
+      const char* name;
+      std::function<void(RawJournal&)> build;
+      const char* expect;
+    };
+    const std::vector<Case> cases = {
+        {"step-finished without step-started",
+         [](RawJournal& j) { j.add(StepFinished{"files.copy", StepOutcome::succeeded, std::nullopt, 1, ""}); },
+         "which is not running"},
+        {"unknown record type", [](RawJournal& j) { j.add_raw(99, "{}"); }, "unknown record type 99"},
+        {"missing field",
+         [](RawJournal& j) { j.add_raw(3, R"({"type":"step-started","time_ms":1000,"step":"x"})"); },
+         "missing field \"attempt\""},
+        {"unknown field",
+         [](RawJournal& j) {
+           j.add_raw(3, R"({"type":"step-started","time_ms":1000,"step":"x","attempt":1,"extra":true})");
+         },
+         "unknown field \"extra\""},
+        {"type name disagrees with the frame",
+         [](RawJournal& j) { j.add_raw(3, R"({"type":"note","time_ms":1000,"level":"info","text":"x"})"); },
+         "the frame says step-started"},
+        {"payload not JSON", [](RawJournal& j) { j.add_raw(13, "{not json"); }, "not valid JSON"},
+        {"deeply nested payload", [](RawJournal& j) { j.add_raw(13, std::string(100, '[') + std::string(100, ']')); },
+         "nests deeper"},
+        {"progress offset going backwards",
+         [](RawJournal& j) {
+           j.add(FileProgress{"E:\\NTDS\\ntds.dit", 200, 0});
+           j.add(FileProgress{"E:\\NTDS\\ntds.dit", 100, 1});
+         },
+         "goes back from offset 200 to 100"},
+        {"progress skipping a chunk",
+         [](RawJournal& j) { j.add(FileProgress{"E:\\NTDS\\ntds.dit", 200, 1}); }, "where chunk 0 comes next"},
+        {"time going backwards", [](RawJournal& j) { j.add(Note{NoteLevel::info, "x"}, 10); }, "earlier than"},
+        {"a second run-started", [](RawJournal& j) { j.add(sample_start()); }, "a second run-started"},
+        {"a step attempt out of order", [](RawJournal& j) { j.add(StepStarted{"preflight.host", 2}); },
+         "attempt 2 follows 0"},
+        {"context closed twice",
+         [](RawJournal& j) {
+           j.add(ContextOpened{});
+           j.add(ContextClosed{});
+           j.add(ContextClosed{});
+         },
+         "without an open backup context"},
+        {"records after run-finished without run-resumed",
+         [](RawJournal& j) {
+           j.add(RunFinished{RunOutcome::succeeded});
+           j.add(StepStarted{"x", 1});
+         },
+         "after run-finished"},
+        {"sequence gap",
+         [](RawJournal& j) {
+           ++j.seq;
+           j.add(Note{NoteLevel::info, "x"});
+         },
+         "sequence number 3 where 2 belongs"},
+        {"broken back-link",
+         [](RawJournal& j) {
+           j.link ^= 1;
+           j.add(Note{NoteLevel::info, "x"});
+         },
+         "broken back-link"},
+        {"quarantine without a destination",
+         [](RawJournal& j) {
+           j.add_raw(7, R"({"type":"file-cleared","time_ms":1000,"file":"E:\\a","action":"quarantine","to":""})");
+         },
+         "needs field \"to\""},
+    };
+    for (const Case& tc : cases) {
+      CAPTURE(tc.name);
+      RawJournal j;
+      j.add(sample_start());
+      tc.build(j);
+      // The checksum is right, so even as the last record this is corruption, not a torn tail.
+      auto c = parse_journal(j.bytes, "state/journal");
+      REQUIRE_FALSE(c);
+      CHECK(c.status().code() == Code::corrupt);
+      CHECK_MESSAGE(c.status().message().find(tc.expect) != std::string::npos, c.status().message());
+      CHECK_MESSAGE(c.status().message().find("state/journal: record ") == 0, c.status().message());
+      CHECK(c.status().message().find("at offset ") != std::string::npos);
+    }
+  }
+
+  TEST_CASE("the error for an impossible record names its number and byte offset") {
+    RawJournal j;
+    j.add(sample_start());
+    const std::size_t at = j.add(StepFinished{"files.copy", StepOutcome::succeeded, std::nullopt, 1, ""});
+    auto c = parse_journal(j.bytes, "journal");
+    REQUIRE_FALSE(c);
+    CHECK(c.status().message().find("record 2 at offset " + std::to_string(at)) != std::string::npos);
+  }
+
+  TEST_CASE("run-resumed closes the steps and the context the dead process had open") {
+    RawJournal j;
+    j.add(sample_start());
+    j.add(StepStarted{"hook.pre.av", 1});
+    j.add(ContextOpened{});
+    j.add(RunResumed{"0.1.0", "DC01"});
+    j.add(StepStarted{"hook.pre.av", 2});
+    j.add(ContextOpened{});
+    auto c = parse_journal(j.bytes, "journal");
+    REQUIRE_MESSAGE(c, c.status().message());
+    CHECK(c->state.sessions() == 2);
+    CHECK(c->state.step("hook.pre.av")->attempts == 2);
+    CHECK(c->state.step("hook.pre.av")->running);
+    CHECK(c->state.context_open());
+  }
+
+  TEST_CASE("the journal state tracks copy progress, restarts and done files case-insensitively") {
+    RawJournal j;
+    j.add(sample_start());
+    j.add(FileProgress{"E:\\NTDS\\ntds.dit", 64, 0});
+    j.add(FileProgress{"E:\\NTDS\\ntds.dit", 128, 1});
+    j.add(FileRestarted{"E:\\NTDS\\ntds.dit", "prefix mismatch"});
+    j.add(FileProgress{"E:\\NTDS\\ntds.dit", 64, 0});
+    j.add(FileProgress{"F:\\Logs\\edb1.log", 10, 0});
+    j.add(FileDone{"F:\\Logs\\edb1.log", 10, std::string(64, 'd')});
+    auto c = parse_journal(j.bytes, "journal");
+    REQUIRE_MESSAGE(c, c.status().message());
+    CHECK(c->state.file("e:\\ntds\\NTDS.DIT").verified_offset == 64);
+    CHECK(*c->state.file("E:\\NTDS\\ntds.dit").last_chunk == 0);
+    CHECK(c->state.file("F:\\Logs\\edb1.log").done);
+    CHECK_FALSE(c->state.file("F:\\Logs\\other.log").done);
+  }
+
+  TEST_CASE("UTC times are formatted as RFC 3339 with milliseconds") {
+    CHECK(format_utc_ms(0) == "1970-01-01T00:00:00.000Z");
+    CHECK(format_utc_ms(1795514400123) == "2026-11-24T10:00:00.123Z");
+    CHECK(format_utc_ms(951782400000) == "2000-02-29T00:00:00.000Z");
+  }
+}
