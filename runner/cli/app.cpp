@@ -101,6 +101,8 @@ int run(int argc, char** argv) {
   add_plan_command(app, global, exit_code);
   add_sim_command(app, global, exit_code);
   add_backup_command(app, global, exit_code);
+  add_run_command(app, global, exit_code);
+  add_status_command(app, global, exit_code);
   add_journal_command(app, global, exit_code);
 
   try {

@@ -31,6 +31,9 @@ void add_sim_command(CLI::App& app, GlobalOptions& global, int& exit_code);
 void add_backup_command(CLI::App& app, GlobalOptions& global, int& exit_code);
 void add_journal_command(CLI::App& app, GlobalOptions& global, int& exit_code);
 
+void add_run_command(CLI::App& app, GlobalOptions& global, int& exit_code);  // run and resume
+void add_status_command(CLI::App& app, GlobalOptions& global, int& exit_code);
+
 int run(int argc, char** argv);
 
 }  // namespace adrestore::cli

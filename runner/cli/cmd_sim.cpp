@@ -4,6 +4,7 @@
 
 #include "base/text.h"
 #include "cli/app.h"
+#include "sim/sim_host.h"
 #include "cli/exit_codes.h"
 #include "sim/content.h"
 #include "sim/world_init.h"
@@ -80,6 +81,46 @@ void add_sim_command(CLI::App& app, GlobalOptions& global, int& exit_code) {
       }
       std::cout << "Next: adrestore backup --api sim --world " << opt->dir << " --out 'D:\\Backups\\" << w.machine_name().netbios
                 << "'\n";
+    }
+    exit_code = k_exit_ok;
+  });
+
+  struct BootOptions {
+    std::string dir;
+    bool dsrm = false;
+    bool normal = false;
+  };
+  auto bo = std::make_shared<BootOptions>();
+  CLI::App* boot = sim->add_subcommand("boot", "Restart the simulated DC, into DSRM or into normal mode");
+  boot->add_option("dir", bo->dir, "The world folder")->required();
+  auto* dsrm_flag = boot->add_flag("--dsrm", bo->dsrm, "Into Directory Services Restore Mode (AD DS offline), as "
+                                                         "'bcdedit /set safeboot dsrepair' and a restart do");
+  auto* normal_flag = boot->add_flag("--normal", bo->normal, "Into normal mode: AD DS starts if the last restore "
+                                                               "completed (as 'bcdedit /deletevalue safeboot' and a restart)");
+  dsrm_flag->excludes(normal_flag);
+  boot->footer("Example:\n  adrestore sim boot /tmp/dc01 --dsrm     before rehearsing a restore");
+  boot->callback([bo, &exit_code] {
+    if (bo->dsrm == bo->normal) {
+      std::cerr << "adrestore: error: say --dsrm or --normal\n";
+      exit_code = k_exit_usage;
+      return;
+    }
+    auto world = sim::World::open(bo->dir);
+    if (!world) {
+      std::cerr << "adrestore: error: " << world.status().message() << "\n";
+      exit_code = exit_code_for(world.status().code());
+      return;
+    }
+    Status s = bo->dsrm ? sim::boot_into_dsrm(**world) : sim::SimHost(*world).restart_normal_mode();
+    if (!s) {
+      std::cerr << "adrestore: error: " << s.message() << "\n";
+      exit_code = exit_code_for(s.code());
+      return;
+    }
+    auto snap = (*world)->snapshot();
+    if (snap) {
+      std::cout << snap->dc << " restarted " << (snap->dsrm ? "into DSRM" : "into normal mode") << "; AD DS is "
+                << (snap->ntds_online ? "online" : "offline") << "\n";
     }
     exit_code = k_exit_ok;
   });

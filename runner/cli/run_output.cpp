@@ -111,7 +111,14 @@ void RunOutput::on_event(const exec::Event& e) {
     }
   } else if (e.type == "warning") {
     line = "warning: " + e.message;
+  } else if (e.type == "file-done") {
+    if (m_opt.verbosity < 1) {
+      if (m_log) m_log->info("restored and verified {}", e.message);
+      return;
+    }
+    line = "    restored and verified: " + e.message;
   } else if (e.type == "run-started" || e.type == "run-finished") {
+    if (e.type == "run-finished") m_saw_finish = true;
     line = e.message;
   } else {
     line = e.message;

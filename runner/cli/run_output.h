@@ -33,6 +33,7 @@ class RunOutput : public exec::Observer {
   // A line for the operator that is not a step event (status of resume decisions, hints).
   void say(const std::string& line);
   bool events_ok() const { return m_events_ok; }
+  bool saw_finish() const { return m_saw_finish; }  // the executor reported how the run ended
 
  private:
   void clear_progress_line();
@@ -47,6 +48,7 @@ class RunOutput : public exec::Observer {
   std::chrono::steady_clock::time_point m_last_draw{};
   std::uint64_t m_start_bytes = 0;
   bool m_copy_started = false;
+  bool m_saw_finish = false;
 };
 
 std::string format_rate(double bytes_per_second);

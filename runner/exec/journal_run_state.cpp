@@ -53,7 +53,12 @@ RunState run_state_from_journal(const JournalContents& journal) {
     rs.steps[id] = out;
   }
   for (const Record& r : journal.records) {
-    if (const auto* started = r.as<StepStarted>()) rs.last_step = started->step;
+    if (const auto* started = r.as<StepStarted>()) {
+      rs.last_step = started->step;
+      if (std::find(rs.step_order.begin(), rs.step_order.end(), started->step) == rs.step_order.end()) {
+        rs.step_order.push_back(started->step);
+      }
+    }
     if (const auto* fin = r.as<StepFinished>()) {
       if (fin->outcome == StepOutcome::failed || fin->outcome == StepOutcome::refused) {
         rs.failed_step = fin->step;
@@ -74,6 +79,11 @@ RunState run_state_from_journal(const JournalContents& journal) {
       rs.copied_files.insert(f.file);
     } else if (f.verified_offset > 0) {
       rs.verified_bytes[f.file] = f.verified_offset;
+    }
+  }
+  if (st.destinations()) {
+    for (const ResolvedDestination& d : st.destinations()->destinations) {
+      if (st.file(d.destination).done) rs.copied_names.insert(d.name);
     }
   }
   if (st.finished()) rs.outcome = to_string(*st.finished());

@@ -32,12 +32,14 @@ struct RunState {
   std::string started_at;
   std::map<std::string, StepState> steps;  // by step id, the latest attempt
   std::string last_step;                   // the last step that started
+  std::vector<std::string> step_order;     // steps in the order they first started
   // restore.prepare succeeded in a process that has not called restore.end since.
   bool context_open = false;
   std::optional<std::string> destinations;  // canonical text of the resolved destinations
   std::set<std::string> cleared_files;      // files.clear progress (source paths)
   std::map<std::string, std::uint64_t> verified_bytes;  // files.copy progress by file
   std::set<std::string> copied_files;
+  std::set<std::string> copied_names;      // the same files by their path in the backup set
   std::optional<std::string> outcome;      // set by run-finished: succeeded, failed, refused, interrupted
   std::optional<std::string> failed_step;
   std::string failure_message;

@@ -72,7 +72,11 @@ nlohmann::json fault_to_json(const Fault& f) {
     j["seen"] = c->seen;
     j["fired"] = c->fired;
   } else if (const auto* k = std::get_if<CrashFault>(&f.kind)) {
-    j["crash"] = {{"atStep", k->at_step}, {"afterBytes", k->after_bytes.to_json()}};
+    if (k->at_record) {
+      j["crash"] = {{"atRecord", *k->at_record}};
+    } else {
+      j["crash"] = {{"atStep", k->at_step}, {"afterBytes", k->after_bytes.to_json()}};
+    }
     j["taken"] = k->taken;
   } else if (const auto* d = std::get_if<DiskFullFault>(&f.kind)) {
     j["diskFull"] = {{"path", d->path.str()}, {"afterBytes", d->after_bytes.to_json()}};
@@ -144,7 +148,15 @@ Result<Fault> fault_from_json_unchecked(const nlohmann::json& j, const std::stri
     const nlohmann::json& k = j["crash"];
     CrashFault c;
     c.at_step = k.value("atStep", std::string());
-    if (c.at_step.empty()) return Status::error(Code::invalid_input, path + ".crash.atStep: name the step id, such as files.copy");
+    if (k.contains("atRecord")) {
+      if (!c.at_step.empty() || !k["atRecord"].is_number_unsigned() || k["atRecord"].get<std::uint64_t>() == 0) {
+        return Status::error(Code::invalid_input,
+                             path + ".crash: give either atStep (a step id) or atRecord (a journal record number from 1)");
+      }
+      c.at_record = k["atRecord"].get<std::uint64_t>();
+    } else if (c.at_step.empty()) {
+      return Status::error(Code::invalid_input, path + ".crash.atStep: name the step id, such as files.copy");
+    }
     if (k.contains("afterBytes")) {
       auto n = ByteCount::from_json(k["afterBytes"]);
       if (!n) return at(path + ".crash.afterBytes", n.status());
@@ -216,6 +228,7 @@ std::string describe_fault(const Fault& f) {
     return s;
   }
   if (const auto* k = std::get_if<CrashFault>(&f.kind)) {
+    if (k->at_record) return "crash after journal record " + std::to_string(*k->at_record);
     return "crash at step " + k->at_step + " after " + k->after_bytes.to_json().dump() + " bytes";
   }
   if (const auto* d = std::get_if<DiskFullFault>(&f.kind)) {

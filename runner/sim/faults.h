@@ -46,7 +46,8 @@ struct CallFault {
 // Handed to the executor by World::take_crash_fault(): kill the process once `after_bytes`
 // of the step's work are done (bytes copied for files.copy; 0 means at the step's start).
 struct CrashFault {
-  std::string at_step;
+  std::string at_step;                  // empty when at_record is set
+  std::optional<std::uint64_t> at_record;  // die right after journal record N is durable (crash matrix)
   ByteCount after_bytes;
   bool taken = false;
 };

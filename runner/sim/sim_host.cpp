@@ -149,6 +149,19 @@ Status SimHost::restart_normal_mode() {
   });
 }
 
+Status boot_into_dsrm(World& world) {
+  return world.update([&](Transaction& tx) {
+    WorldState& w = tx.state();
+    w.dsrm = true;
+    w.ntds_online = false;
+    ++w.boot_count;
+    ++w.counters.restarts;
+    forget_dead_processes(w, current_process());
+    tx.log("# restart boot=" + std::to_string(w.boot_count) + " dsrm=true ntdsStarted=false");
+    return Status::ok();
+  });
+}
+
 Status SimHost::mark_authoritative(const std::vector<std::string>& subtrees, const std::vector<std::string>& objects) {
   return m_world->update([&](Transaction& tx) {
     WorldState& w = tx.state();

@@ -38,4 +38,8 @@ class SimHost : public host::Host {
 // Updates tx's state (ntdsOnline, lastBoot, ...); does not restart anything else.
 void boot_world(Transaction& tx, host::SimDisks& disks);
 
+// Restarts the simulated DC into Directory Services Restore Mode (what `bcdedit /set safeboot
+// dsrepair` and a restart do): every process of the previous boot is gone, AD DS is offline.
+Status boot_into_dsrm(World& world);
+
 }  // namespace adrestore::sim

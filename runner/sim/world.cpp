@@ -265,7 +265,7 @@ Result<std::optional<CrashFault>> World::take_crash_fault(const std::string& ste
   Status s = update([&](Transaction& tx) {
     for (Fault& f : tx.state().faults) {
       auto* c = std::get_if<CrashFault>(&f.kind);
-      if (c && !c->taken && c->at_step == step_id) {
+      if (c && !c->taken && !c->at_record && c->at_step == step_id) {
         c->taken = true;
         taken = *c;
         tx.log("# crash-fault step=" + encode_log_value(step_id) + " afterBytes=" + encode_log_value(c->after_bytes.to_json().dump()));
@@ -276,6 +276,35 @@ Result<std::optional<CrashFault>> World::take_crash_fault(const std::string& ste
   });
   if (!s) return s;
   return taken;
+}
+
+Result<std::optional<CrashFault>> World::take_record_crash_fault(std::uint64_t seq) {
+  std::optional<CrashFault> taken;
+  Status s = update([&](Transaction& tx) {
+    for (Fault& f : tx.state().faults) {
+      auto* c = std::get_if<CrashFault>(&f.kind);
+      if (c && !c->taken && c->at_record && *c->at_record == seq) {
+        c->taken = true;
+        taken = *c;
+        tx.log("# crash-fault record=" + std::to_string(seq));
+        break;
+      }
+    }
+    return Status::ok();
+  });
+  if (!s) return s;
+  return taken;
+}
+
+Result<std::vector<std::uint64_t>> World::pending_record_crashes() {
+  auto snap = snapshot();
+  if (!snap) return snap.status();
+  std::vector<std::uint64_t> out;
+  for (const Fault& f : snap->faults) {
+    const auto* c = std::get_if<CrashFault>(&f.kind);
+    if (c && !c->taken && c->at_record) out.push_back(*c->at_record);
+  }
+  return out;
 }
 
 void World::attach_disk_faults(host::SimDisks& disks) {

@@ -82,6 +82,11 @@ class World {
   // The first crash fault for `step_id` not taken yet; marks it taken (durably) so that the
   // resumed run does not crash again. The executor kills itself at the fault's point.
   Result<std::optional<CrashFault>> take_crash_fault(const std::string& step_id);
+  // The same for an {atRecord: N} fault: taken when the executor reports record `seq`.
+  Result<std::optional<CrashFault>> take_record_crash_fault(std::uint64_t seq);
+  // The journal record numbers of the crash faults not taken yet (read once at start-up, so
+  // the executor does not open the world after every record).
+  Result<std::vector<std::uint64_t>> pending_record_crashes();
   // Installs a write gate on `disks` for the world's diskFull faults (as they are now):
   // writes under a fault's path fail with "no space left on device" once more than its
   // afterBytes were written there. The count lives in memory (one process); the fault is

@@ -1,0 +1,85 @@
+#include "cli/backend.h"
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <filesystem>
+
+#include "base/text.h"
+#include "sim/backend.h"
+#include "sim/crash_points.h"
+
+namespace adrestore::cli {
+
+std::string default_api() {
+#ifdef _WIN32
+  return "win32";
+#else
+  return "sim";
+#endif
+}
+
+void add_backend_options(CLI::App* cmd, BackendOptions& options) {
+  cmd->add_option("--api", options.api,
+                  "Backend: sim (a simulated DC) or win32 (the real ntdsbcli.dll); default " + default_api())
+      ->check(CLI::IsMember({"sim", "win32"}));
+  cmd->add_option("--world", options.world,
+                  "With --api sim: the simulated world directory (default: $ADRESTORE_SIM_WORLD)");
+}
+
+Result<Backend> open_backend(const BackendOptions& options) {
+  Backend b;
+  b.api_name = options.api.empty() ? default_api() : options.api;
+  if (b.api_name == "win32") {
+    return Status::error(Code::usage,
+                         "--api win32 is not available in this build yet (see the README, 'Running on a domain "
+                         "controller'); use --api sim to rehearse");
+  }
+  auto sim = sim::open_sim_backend(options.world);
+  if (!sim) return sim.status();
+  b.world = sim->world;
+  b.world_dir = std::filesystem::absolute(b.world->dir()).lexically_normal().string();
+  b.api = std::move(sim->api);
+  b.host = std::move(sim->host);
+  b.faults = std::make_unique<sim::CrashPoints>(b.world);
+  const char* path = std::getenv("PATH");
+  b.resolve_program = exec::disks_program_resolver(*sim->disks, path ? path : "");
+  b.disks = std::move(sim->disks);
+  return b;
+}
+
+Status check_state_dir(const std::string& state_dir, const plan::Plan& plan, const Backend& backend) {
+  if (backend.world_dir.empty()) return Status::ok();
+  // With the simulator: is the state directory inside the world's disks, and where?
+  namespace fs = std::filesystem;
+  const fs::path state = fs::absolute(state_dir).lexically_normal();
+  const fs::path disks = fs::path(backend.world_dir) / "fs";
+  const fs::path rel = state.lexically_relative(disks);
+  if (rel.empty() || rel.native().rfind("..", 0) == 0) return Status::ok();
+  std::vector<std::string> parts;
+  for (const auto& p : rel) parts.push_back(p.string());
+  if (parts.empty()) return Status::ok();
+  std::string win;
+  if (parts[0] == "UNC" && parts.size() >= 3) {
+    win = "\\\\" + parts[1] + "\\" + parts[2];
+    for (std::size_t i = 3; i < parts.size(); ++i) win += "\\" + parts[i];
+  } else if (parts[0].size() == 1) {
+    win = parts[0] + ":";
+    for (std::size_t i = 1; i < parts.size(); ++i) win += "\\" + parts[i];
+    if (parts.size() == 1) win += "\\";
+  } else {
+    return Status::ok();
+  }
+  auto wp = WinPath::parse(win);
+  if (!wp) return Status::ok();
+  auto refuse = [&](const std::string& what, const WinPath& where) {
+    return Status::error(Code::usage, "the state directory " + state_dir + " (" + wp->str() + " on the DC) lies inside " +
+                                          what + " " + where.str() + "; put it elsewhere with --state");
+  };
+  if (wp->equals_or_inside(plan.backup_source.value)) return refuse("the backup source", plan.backup_source.value);
+  for (const auto* d : {&plan.dest_database, &plan.dest_logs, &plan.dest_checkpoint}) {
+    if (*d && wp->equals_or_inside((*d)->value)) return refuse("the destination", (*d)->value);
+  }
+  return Status::ok();
+}
+
+}  // namespace adrestore::cli

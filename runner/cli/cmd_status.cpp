@@ -1,0 +1,140 @@
+// adrestore status --state DIR: where a run stands and what resume would do next.
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "base/text.h"
+#include "cli/app.h"
+#include "cli/exit_codes.h"
+#include "exec/journal.h"
+#include "exec/lock.h"
+#include "exec/run_state.h"
+#include "exec/journal_run_state.h"
+#include "exec/run_setup.h"
+#include "graph/compile.h"
+#include "platform/interrupt.h"
+#include "plan/validate.h"
+
+namespace adrestore::cli {
+namespace {
+
+const char* k_no_restart_warning =
+    "DO NOT RESTART THIS DC INTO NORMAL MODE. DsRestoreRegister is done and DsRestoreRegisterComplete has not "
+    "reported success: AD DS would try to recover a half-restored database. Resume the run (or run it again) "
+    "until restore.complete succeeds.";
+
+std::string status_line(const exec::RunState& s, bool lock_held) {
+  if (s.outcome) {
+    if (*s.outcome == "succeeded") return s.restarted() ? "completed; the DC was restarted into normal mode" : "completed";
+    return *s.outcome + (s.failed_step ? " at " + *s.failed_step : std::string());
+  }
+  if (s.restarted()) return "restarted into normal mode; resume to confirm that AD DS came online";
+  if (lock_held) return "running (another adrestore process holds the lock)";
+  return "stopped while running " + (s.last_step.empty() ? std::string("(before the first step)") : s.last_step) +
+         " (the process died or was killed); resumable";
+}
+
+}  // namespace
+
+void add_status_command(CLI::App& app, GlobalOptions& global, int& exit_code) {
+  struct Options {
+    std::string state;
+    std::string format = "text";
+  };
+  auto o = std::make_shared<Options>();
+  CLI::App* cmd = app.add_subcommand("status", "Show where a run stands and what resume would do");
+  cmd->add_option("--state", o->state, "State directory of the run")->required();
+  cmd->add_option("--format", o->format, "Output: text or json")->check(CLI::IsMember({"text", "json"}));
+  cmd->footer("Example:\n  adrestore status --state C:\\ProgramData\\adrestore\\dc01");
+  cmd->callback([o, &global, &exit_code] {
+    auto contents = exec::read_journal(exec::journal_path(o->state));
+    if (!contents) {
+      std::cerr << "adrestore: error: " << contents.status().message() << "\n";
+      exit_code = contents.status().code() == Code::not_found ? k_exit_usage : k_exit_invalid;
+      return;
+    }
+    const exec::RunState s = exec::run_state_from_journal(*contents);
+    bool lock_held = false;
+    std::string holder;
+    if (auto lock = exec::StateLock::acquire(o->state); !lock) {
+      lock_held = lock.status().code() == Code::refused;
+      holder = lock.status().message();
+    }
+    // What resume would do needs the compiled order: from the plan file, when it is still there.
+    std::vector<exec::ResumeStep> next;
+    std::string plan_note;
+    plan::PlanLoad load = plan::load_plan_file(s.plan_file);
+    if (load.plan) {
+      if (auto g = graph::compile(*load.plan)) {
+        std::map<std::string, bool> idem;
+        for (const auto& h : load.plan->pre_hooks) idem[h.name.value] = h.idempotent;
+        for (const auto& h : load.plan->post_hooks) idem[h.name.value] = h.idempotent;
+        std::vector<std::string> order = g->order_ids();
+        next = exec::plan_resume(order, s, idem, {});
+        if (exec::plan_content_hash(load.text) != s.plan_hash) plan_note = "the plan file changed since the run started";
+      }
+    } else {
+      plan_note = "the plan file " + s.plan_file + " cannot be loaded, so what resume would do is not shown";
+    }
+    const std::string line = status_line(s, lock_held);
+    if (o->format == "json") {
+      nlohmann::json j;
+      j["run"] = s.run_id;
+      j["plan"] = s.plan_name;
+      j["planFile"] = s.plan_file;
+      j["state"] = o->state;
+      j["status"] = line;
+      j["outcome"] = s.outcome ? nlohmann::json(*s.outcome) : nlohmann::json(nullptr);
+      j["failedStep"] = s.failed_step ? nlohmann::json(*s.failed_step) : nlohmann::json(nullptr);
+      j["lockHeld"] = lock_held;
+      j["mustNotRestart"] = s.must_not_restart();
+      j["warnings"] = contents->warnings;
+      j["steps"] = nlohmann::json::array();
+      for (const auto& [id, st] : s.steps) {
+        j["steps"].push_back({{"step", id}, {"status", exec::to_string(st.status)}, {"attempts", st.attempts},
+                              {"message", st.message}});
+      }
+      j["resume"] = nlohmann::json::array();
+      for (const exec::ResumeStep& r : next) {
+        j["resume"].push_back({{"step", r.step}, {"action", exec::to_string(r.action)}, {"reason", r.reason}});
+      }
+      if (!plan_note.empty()) j["note"] = plan_note;
+      std::cout << j.dump(2) << "\n";
+    } else {
+      std::cout << "Run " << s.run_id << " of plan " << s.plan_name << " (" << s.plan_file << ")\n";
+      std::cout << "State directory: " << o->state << "\n";
+      std::cout << "Status: " << line << "\n";
+      if (lock_held) std::cout << "Lock: " << holder << "\n";
+      for (const std::string& w : contents->warnings) std::cout << "warning: " << escape_for_terminal(w) << "\n";
+      if (s.must_not_restart()) {
+        const bool color = global.use_color(1);
+        std::cout << "\n" << (color ? "\033[1;31m" : "") << "!!! " << k_no_restart_warning << (color ? "\033[0m" : "")
+                  << "\n";
+      }
+      std::cout << "\nSteps so far:\n";
+      for (const std::string& id : s.step_order) {
+        const exec::StepState& st = s.step(id);
+        std::cout << "  " << exec::to_string(st.status) << (st.attempts > 1 ? " (attempt " + std::to_string(st.attempts) + ")" : "")
+                  << "  " << id << (st.message.empty() ? "" : ": " + escape_for_terminal(st.message)) << "\n";
+      }
+      if (!s.copied_files.empty() || !s.verified_bytes.empty()) {
+        std::cout << "  files.copy: " << s.copied_files.size() << " file(s) done";
+        for (const auto& [f, b] : s.verified_bytes) std::cout << "; " << f << " verified up to " << format_bytes(b);
+        std::cout << "\n";
+      }
+      if (!s.outcome || *s.outcome != "succeeded" || s.restarted()) {
+        if (!next.empty()) {
+          std::cout << "\nWhat 'adrestore resume --state " << o->state << "' would do:\n";
+          for (const exec::ResumeStep& r : next) {
+            std::cout << "  " << exec::to_string(r.action) << "  " << r.step << (r.reason.empty() ? "" : ": " + r.reason)
+                      << "\n";
+          }
+        }
+      }
+      if (!plan_note.empty()) std::cout << "note: " << plan_note << "\n";
+    }
+    exit_code = k_exit_ok;
+  });
+}
+
+}  // namespace adrestore::cli

@@ -1,0 +1,100 @@
+#include "exec/executor.h"
+
+#include <chrono>
+#include <ctime>
+
+#include "base/text.h"
+#include "exec/run_state.h"
+#include "exec/journal_run_state.h"
+#include "exec/run_setup.h"
+#include "exec/run_steps.h"
+
+namespace adrestore::exec {
+
+const char* to_string(Outcome o) {
+  switch (o) {
+    case Outcome::succeeded:
+      return "succeeded";
+    case Outcome::failed:
+      return "failed";
+    case Outcome::refused:
+      return "refused";
+    case Outcome::interrupted:
+      return "interrupted";
+    case Outcome::restarting:
+      return "restarting";
+  }
+  return "failed";
+}
+
+int ExecResult::exit_code() const {
+  switch (outcome) {
+    case Outcome::succeeded:
+    case Outcome::restarting:
+      return 0;
+    case Outcome::failed:
+      return 3;
+    case Outcome::interrupted:
+      return 4;
+    case Outcome::refused:
+      return 5;
+  }
+  return 3;
+}
+
+RunOutcome journal_outcome_of(Outcome o) {
+  switch (o) {
+    case Outcome::succeeded:
+    case Outcome::restarting:
+      return RunOutcome::succeeded;
+    case Outcome::failed:
+      return RunOutcome::failed;
+    case Outcome::refused:
+      return RunOutcome::refused;
+    case Outcome::interrupted:
+      return RunOutcome::interrupted;
+  }
+  return RunOutcome::failed;
+}
+
+ExecResult run_plan(const plan::Plan& plan, const graph::StepGraph& graph, ExecEnv& env, const ExecOptions& options) {
+  auto writer = JournalWriter::create(options.state_dir);
+  if (!writer) {
+    return {Outcome::refused, {}, "cannot start a run in " + options.state_dir + ": " + writer.status().message()};
+  }
+  RunSteps run(plan, graph, env, options, std::move(*writer), nullptr);
+  return run.execute();
+}
+
+ExecResult resume_plan(const plan::Plan& plan, const graph::StepGraph& graph, ExecEnv& env,
+                       const ExecOptions& options) {
+  JournalContents previous;
+  auto writer = JournalWriter::open(options.state_dir, &previous);
+  if (!writer) {
+    const Code c = writer.status().code();
+    return {c == Code::not_found ? Outcome::refused : Outcome::failed, {},
+            "cannot resume from " + options.state_dir + ": " + writer.status().message()};
+  }
+  for (const std::string& w : previous.warnings) env.observer.on_event({"warning", {}, {}, w, {}});
+  const JournalState& js = (*writer)->state();
+  if (!js.run()) return {Outcome::refused, {}, "the journal in " + options.state_dir + " has no run-started record"};
+  if (js.run()->plan_name != plan.name.value) {
+    return {Outcome::refused, {},
+            "the journal in " + options.state_dir + " belongs to plan '" + js.run()->plan_name + "', not '" +
+                plan.name.value + "'"};
+  }
+  if (js.finished() && *js.finished() == RunOutcome::succeeded) {
+    return {Outcome::succeeded, {}, "the run " + js.run()->run_id + " already completed; nothing to resume"};
+  }
+  const std::string hash = plan_content_hash(options.plan_text);
+  if (hash != js.run()->plan_sha256 && !options.plan_changed_ok) {
+    return {Outcome::refused, {},
+            "the plan file changed since the run started (content hash differs from the journal's); resume with "
+            "--plan-changed-ok to continue with the new plan (it still refuses if the destinations change)"};
+  }
+  RunState state = run_state_from_journal(previous);
+  RunSteps run(plan, graph, env, options, std::move(*writer), &state);
+  return run.execute();
+}
+
+}  // namespace adrestore::exec

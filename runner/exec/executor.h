@@ -1,0 +1,89 @@
+// exec::Executor runs a compiled step graph against the API boundary: it journals every
+// step durably before it counts as done, applies the failure rules of step-graph.md (the
+// finalisers restore.complete and restore.end still run; post hooks by their `when`), stops
+// at a safe point on an interrupt, and resumes a run from its journal.
+//
+// Every side effect goes through ExecEnv; the executor never prints (it tells the Observer).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "exec/hook_runner.h"
+#include "exec/journal.h"
+#include "exec/observer.h"
+#include "graph/step_graph.h"
+#include "host/disks.h"
+#include "host/host.h"
+#include "ntds/api.h"
+#include "plan/model.h"
+
+namespace adrestore::exec {
+
+// Where the simulator may kill the runner (its crash faults); a no-op on a real DC.
+class FaultPoints {
+ public:
+  virtual ~FaultPoints() = default;
+  // Called when a step starts (done_bytes 0) and as a step's work progresses.
+  virtual void at_step(const std::string& step_id, std::uint64_t done_bytes, std::uint64_t total_bytes) = 0;
+  // Called after each journal record is durable (its 1-based sequence number).
+  virtual void after_record(std::uint64_t seq) = 0;
+};
+
+class NoFaults : public FaultPoints {
+ public:
+  void at_step(const std::string&, std::uint64_t, std::uint64_t) override {}
+  void after_record(std::uint64_t) override {}
+};
+
+
+struct ExecEnv {
+  ntds::Api& api;
+  host::Host& host;
+  host::Disks& disks;
+  Observer& observer;
+  FaultPoints& faults;
+  std::atomic<bool>& cancel;
+  ProgramResolver resolve_program;
+  std::function<std::int64_t()> now_unix = nullptr;  // defaults to the system clock
+};
+
+struct ExecOptions {
+  std::string state_dir;
+  std::string run_id;            // fresh runs
+  std::string plan_text;         // the plan file's bytes (content hash)
+  std::string api_name = "sim";  // journaled
+  std::string world;             // journaled with --api sim
+  bool allow_other_dc = false;
+  bool plan_changed_ok = false;
+  std::set<std::string> rerun_hooks;
+  std::set<std::string> skip_hooks;
+  bool interactive = false;  // a terminal is there to ask for a password
+  std::uint64_t hook_log_cap = 16ULL << 20;
+  unsigned verify_threads = 0;  // 0: the number of cores
+};
+
+enum class Outcome { succeeded, failed, refused, interrupted, restarting };
+const char* to_string(Outcome o);
+RunOutcome journal_outcome_of(Outcome o);
+
+struct ExecResult {
+  Outcome outcome = Outcome::succeeded;
+  std::string failed_step;
+  std::string message;
+  int exit_code() const;  // cli.md: 0, 3, 5, 4; a pending restart is 0
+};
+
+// Starts a new run in options.state_dir (which must hold no journal yet).
+ExecResult run_plan(const plan::Plan& plan, const graph::StepGraph& graph, ExecEnv& env, const ExecOptions& options);
+
+// Continues the run journaled in options.state_dir with the plan as it is now.
+ExecResult resume_plan(const plan::Plan& plan, const graph::StepGraph& graph, ExecEnv& env,
+                       const ExecOptions& options);
+
+}  // namespace adrestore::exec

@@ -1,0 +1,242 @@
+#include "exec/run_steps.h"
+
+#include <chrono>
+#include <ctime>
+
+#include "base/text.h"
+#include "exec/run_setup.h"
+#include "graph/compile.h"
+#include "ntds/hresult.h"
+
+namespace adrestore::exec {
+
+namespace ids = graph::ids;
+
+RunSteps::RunSteps(const plan::Plan& plan, const graph::StepGraph& graph, ExecEnv& env, const ExecOptions& options,
+                   std::unique_ptr<JournalWriter> journal, const RunState* resumed)
+    : m_plan(plan), m_graph(graph), m_env(env), m_opt(options), m_journal(std::move(journal)) {
+  if (resumed) {
+    m_resumed = *resumed;
+    m_run_id = resumed->run_id;
+  } else {
+    m_run_id = options.run_id.empty() ? make_run_id() : options.run_id;
+  }
+}
+
+std::int64_t RunSteps::now() const {
+  if (m_env.now_unix) return m_env.now_unix();
+  return static_cast<std::int64_t>(std::time(nullptr));
+}
+
+std::string RunSteps::describe(ntds::HResult hr) const { return ntds::describe_hresult(hr); }
+
+Status RunSteps::record(RecordBody body) {
+  if (m_journal_broken) return Status::error(Code::io, "the journal cannot be written");
+  auto r = m_journal->append(std::move(body));
+  if (!r) {
+    m_journal_broken = true;
+    return r.status();
+  }
+  m_env.faults.after_record(r->seq);
+  return Status::ok();
+}
+
+void RunSteps::emit(const std::string& type, const std::string& step, const std::string& outcome,
+                    const std::string& message, nlohmann::json data) {
+  m_env.observer.on_event(Event{type, step, outcome, message, std::move(data)});
+}
+
+void RunSteps::fail_run(Outcome kind, const std::string& step, const std::string& message,
+                        std::optional<ntds::HResult> hr) {
+  if (m_failed) return;  // the first failure is the one that counts
+  m_failed = true;
+  m_failure_kind = kind;
+  m_failed_step = step;
+  m_failure_message = message;
+  m_failure_hr = hr;
+}
+
+std::string RunSteps::skip_reason(const graph::Step& step, const ResumeStep* decision) const {
+  if (m_restart_pending) return "the DC is restarting";
+  if (decision && decision->action == ResumeAction::skip) return decision->reason;
+  if (m_interrupted) {
+    if (step.id == ids::k_restore_end && m_context_open) return {};
+    return "the run was interrupted";
+  }
+  if (!step.guard.empty() && !m_succeeded_here.count(step.guard)) {
+    return step.guard + " did not succeed in this process";
+  }
+  if (m_failed) {
+    if (!step.runs_on_failure()) return "the run failed at " + m_failed_step;
+    // A failure in steps 1-5 changed nothing: no hook runs after it (doc/step-order.md).
+    const graph::Step* failed = m_graph.find(m_failed_step);
+    if (step.is_hook() && failed && failed->number <= 5) return "the run stopped at " + m_failed_step + ", before any hook";
+  } else if (!step.runs_on_success()) {
+    return "runs only when the restore fails";
+  }
+  return {};
+}
+
+ExecResult RunSteps::execute() {
+  auto order = m_graph.execution_order();
+  if (!order) return {Outcome::failed, {}, order.status().message()};
+
+  // Journal the start (or the continuation) of the run, with the machine it runs on.
+  std::string host_name = "unknown";
+  if (auto name = m_env.host.machine_name()) {
+    host_name = name->display();
+    m_server = name->netbios;
+    m_machine_names = name->all();
+  }
+  Status s;
+  if (m_resumed) {
+    s = record(RunResumed{ADRESTORE_VERSION, host_name});
+    emit("run-started", {}, {}, "resuming run " + m_run_id + " of plan " + m_plan.name.value);
+  } else {
+    RunStarted rs;
+    rs.plan_name = m_plan.name.value;
+    rs.plan_file = m_plan.file;
+    rs.plan_sha256 = plan_content_hash(m_opt.plan_text);
+    rs.tool_version = ADRESTORE_VERSION;
+    rs.run_id = m_run_id;
+    rs.api = m_opt.api_name;
+    rs.world = m_opt.world;
+    rs.host = host_name;
+    s = record(rs);
+    emit("run-started", {}, {}, "run " + m_run_id + " of plan " + m_plan.name.value + " (" + m_plan.file + ")",
+         {{"run", m_run_id}, {"plan", m_plan.name.value}});
+  }
+  if (!s) return {Outcome::failed, {}, "cannot write the journal: " + s.message()};
+
+  std::vector<ResumeStep> decisions;
+  if (m_resumed) {
+    std::vector<std::string> ids_in_order;
+    std::map<std::string, bool> idempotent;
+    for (const graph::Step* st : *order) {
+      ids_in_order.push_back(st->id);
+      if (st->hook) idempotent[st->hook->name] = st->hook->idempotent;
+    }
+    decisions = plan_resume(ids_in_order, *m_resumed, idempotent, {m_opt.rerun_hooks, m_opt.skip_hooks});
+    for (const ResumeStep& d : decisions) {
+      if (d.action == ResumeAction::need_decision) {
+        const std::string msg = d.step + " " + d.reason;
+        record(Note{NoteLevel::warning, msg});
+        return {Outcome::interrupted, d.step, msg};
+      }
+    }
+  }
+
+  for (std::size_t i = 0; i < order->size(); ++i) {
+    const graph::Step& step = *(*order)[i];
+    const ResumeStep* decision = m_resumed ? &decisions[i] : nullptr;
+    if (!m_interrupted && m_env.cancel.load()) {
+      m_interrupted = true;
+      record(Note{NoteLevel::warning, "interrupted before " + step.id});
+    }
+    if (step.phase == graph::Phase::post_restart && !(m_resumed && m_resumed->restarted())) {
+      continue;  // runs on resume after the restart
+    }
+    if (const std::string why = skip_reason(step, decision); !why.empty()) {
+      emit("step-finished", step.id, "skipped", why);
+      continue;
+    }
+    if (m_journal_broken) break;
+    const auto started = std::chrono::steady_clock::now();
+    const JournalStep* before = m_journal->state().step(step.id);
+    if (!record(StepStarted{step.id, (before ? before->attempts : 0) + 1})) break;
+    emit("step-started", step.id, {}, step.action);
+    m_env.faults.at_step(step.id, 0, 0);
+    StepResult r = dispatch(step);
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+    StepFinished fin{step.id, r.outcome, std::nullopt, ms, r.message};
+    if (r.hresult) fin.hresult = r.hresult->value();
+    nlohmann::json data = {{"durationMs", ms}};
+    if (r.hresult) data["hresult"] = describe(*r.hresult);
+    if (!record(fin)) {
+      fail_run(Outcome::failed, step.id, "cannot write the journal", std::nullopt);
+      emit("step-finished", step.id, "failed", "the journal could not be written; stopping", data);
+      continue;
+    }
+    emit("step-finished", step.id, to_string(r.outcome), r.message, data);
+    switch (r.outcome) {
+      case StepOutcome::succeeded:
+        m_succeeded_here.insert(step.id);
+        break;
+      case StepOutcome::skipped:
+        break;
+      case StepOutcome::interrupted:
+        m_interrupted = true;
+        break;
+      case StepOutcome::refused:
+        fail_run(Outcome::refused, step.id, r.message, r.hresult);
+        break;
+      case StepOutcome::failed:
+        if (step.hook && step.hook->on_error == plan::OnError::keep_going) break;  // onError: continue
+        fail_run(Outcome::failed, step.id, r.message, r.hresult);
+        break;
+    }
+  }
+
+  ExecResult result;
+  if (m_journal_broken && !m_failed) fail_run(Outcome::failed, {}, "the journal could not be written", std::nullopt);
+  if (m_failed) {
+    result = {m_failure_kind, m_failed_step, m_failure_message};
+  } else if (m_interrupted) {
+    result = {Outcome::interrupted, {}, "interrupted; run 'adrestore resume --state " + m_opt.state_dir + "' to continue"};
+  } else if (m_restart_pending) {
+    result = {Outcome::restarting, {},
+              "the DC is restarting into normal mode; after the restart run 'adrestore resume --state " +
+                  m_opt.state_dir + "' to confirm that AD DS came online"};
+    emit("run-finished", {}, "restarting", result.message);
+    return result;
+  } else {
+    result = {Outcome::succeeded, {}, "the restore of " + m_plan.domain_controller.value + " completed"};
+  }
+  if (!m_journal_broken) record(RunFinished{journal_outcome_of(result.outcome)});
+  std::string shown = result.message;
+  if (!result.failed_step.empty()) shown = "error: " + result.failed_step + ": " + shown;
+  emit("run-finished", result.failed_step, to_string(result.outcome), shown);
+  return result;
+}
+
+RunSteps::StepResult RunSteps::dispatch(const graph::Step& step) {
+  using K = graph::StepKind;
+  switch (step.kind) {
+    case K::preflight_host:
+      return preflight_host();
+    case K::preflight_privilege:
+      return preflight_privilege();
+    case K::preflight_credentials:
+      return preflight_credentials();
+    case K::preflight_ntds_offline:
+      return preflight_ntds_offline();
+    case K::backup_verify:
+      return backup_verify();
+    case K::pre_hook:
+    case K::post_hook:
+      return run_hook(step);
+    case K::restore_prepare:
+      return restore_prepare();
+    case K::restore_locations:
+      return restore_locations();
+    case K::restore_register:
+      return restore_register();
+    case K::files_clear:
+      return files_clear();
+    case K::files_copy:
+      return files_copy();
+    case K::restore_complete:
+      return restore_complete();
+    case K::restore_end:
+      return restore_end();
+    case K::restore_authoritative:
+      return restore_authoritative();
+    case K::system_restart:
+      return system_restart();
+    case K::system_verify_online:
+      return system_verify_online();
+  }
+  return StepResult::fail("unknown step kind");
+}
+
+}  // namespace adrestore::exec

@@ -1,0 +1,98 @@
+// The body of a run: walks the compiled order, decides per step whether it runs (failure
+// rules, finaliser guards, post-hook `when`, resume decisions), journals it, and dispatches
+// to the step's handler. Used by run_plan and resume_plan (executor.h).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "backup/manifest.h"
+#include "exec/executor.h"
+#include "exec/journal_run_state.h"
+#include "exec/run_state.h"
+#include "graph/destinations.h"
+
+namespace adrestore::exec {
+
+class RunSteps {
+ public:
+  RunSteps(const plan::Plan& plan, const graph::StepGraph& graph, ExecEnv& env, const ExecOptions& options,
+           std::unique_ptr<JournalWriter> journal, const RunState* resumed);
+  ExecResult execute();
+
+ private:
+  struct StepResult {
+    StepOutcome outcome = StepOutcome::succeeded;
+    std::string message;
+    std::optional<ntds::HResult> hresult;
+    static StepResult ok(std::string msg = {}) { return {StepOutcome::succeeded, std::move(msg), std::nullopt}; }
+    static StepResult fail(std::string msg, std::optional<ntds::HResult> hr = std::nullopt) {
+      return {StepOutcome::failed, std::move(msg), hr};
+    }
+    static StepResult refuse(std::string msg) { return {StepOutcome::refused, std::move(msg), std::nullopt}; }
+    static StepResult interrupted(std::string msg) { return {StepOutcome::interrupted, std::move(msg), std::nullopt}; }
+  };
+
+  // Why a step does not run now; empty when it runs.
+  std::string skip_reason(const graph::Step& step, const ResumeStep* decision) const;
+  StepResult dispatch(const graph::Step& step);
+  Status record(RecordBody body);
+  void emit(const std::string& type, const std::string& step, const std::string& outcome, const std::string& message,
+            nlohmann::json data = nlohmann::json::object());
+  void fail_run(Outcome kind, const std::string& step, const std::string& message, std::optional<ntds::HResult> hr);
+
+  // Step handlers (run_steps_*.cpp).
+  StepResult preflight_host();
+  StepResult preflight_privilege();
+  StepResult preflight_credentials();
+  StepResult preflight_ntds_offline();
+  StepResult backup_verify();
+  StepResult run_hook(const graph::Step& step);
+  StepResult restore_prepare();
+  StepResult restore_locations();
+  StepResult restore_register();
+  StepResult files_clear();
+  StepResult files_copy();
+  StepResult restore_complete();
+  StepResult restore_end();
+  StepResult restore_authoritative();
+  StepResult system_restart();
+  StepResult system_verify_online();
+
+  Status load_manifest();
+  std::string describe(ntds::HResult hr) const;
+  std::int64_t now() const;
+
+  const plan::Plan& m_plan;
+  const graph::StepGraph& m_graph;
+  ExecEnv& m_env;
+  const ExecOptions& m_opt;
+  std::unique_ptr<JournalWriter> m_journal;
+  std::optional<RunState> m_resumed;
+  std::string m_run_id;
+
+  // What this process has learnt and done.
+  std::string m_server;                       // the DC's NetBIOS name, for the API's server arguments
+  std::vector<std::string> m_machine_names;   // for ntds::local_form
+  std::optional<backup::Manifest> m_manifest;
+  std::optional<graph::Resolution> m_resolution;
+  ntds::Hbc m_hbc;
+  bool m_context_open = false;
+  std::set<std::string> m_succeeded_here;
+  std::vector<std::string> m_secrets;  // scrubbed from hook logs (the DSRM password)
+
+  // How the run is going.
+  bool m_failed = false;
+  bool m_interrupted = false;
+  Outcome m_failure_kind = Outcome::failed;
+  std::string m_failed_step;
+  std::string m_failure_message;
+  std::optional<ntds::HResult> m_failure_hr;
+  bool m_restart_pending = false;
+  bool m_journal_broken = false;
+};
+
+}  // namespace adrestore::exec

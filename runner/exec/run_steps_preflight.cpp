@@ -1,0 +1,103 @@
+// Handlers of the read-only steps 1-5: nothing here changes the DC, so a failure leaves it
+// exactly as it was.
+#include "backup/verify.h"
+#include "base/text.h"
+#include "exec/run_setup.h"
+#include "exec/run_steps.h"
+
+namespace adrestore::exec {
+
+RunSteps::StepResult RunSteps::preflight_host() {
+  auto name = m_env.host.machine_name();
+  if (!name) return StepResult::fail("cannot tell which machine this is: " + name.status().message());
+  m_server = name->netbios;
+  m_machine_names = name->all();
+  const std::string& want = m_plan.domain_controller.value;
+  if (!name->matches(want)) {
+    if (!m_opt.allow_other_dc) {
+      return StepResult::refuse("this machine is " + name->display() + ", but the plan restores " + want +
+                                " (metadata.domainController); run the plan on its own DC, or pass "
+                                "--allow-other-dc if that is really intended");
+    }
+    emit("warning", "preflight.host", {}, "running on " + name->display() + " although the plan is for " + want +
+                                             " (--allow-other-dc)");
+  }
+  auto dsrm = m_env.host.booted_in_dsrm();
+  if (!dsrm) return StepResult::fail("cannot tell whether the machine booted into DSRM: " + dsrm.status().message());
+  if (!*dsrm) {
+    return StepResult::refuse(name->display() +
+                              " is not booted into Directory Services Restore Mode; run 'bcdedit /set safeboot "
+                              "dsrepair', restart, log on with the DSRM administrator account and run again");
+  }
+  return StepResult::ok(name->display() + ", booted into DSRM");
+}
+
+RunSteps::StepResult RunSteps::preflight_privilege() {
+  if (!m_env.host.has_enabled(host::k_se_restore_privilege)) {
+    return StepResult::refuse("the process does not hold SeRestorePrivilege, enabled; run adrestore as a local "
+                              "Administrator (in DSRM: the DSRM administrator account)");
+  }
+  return StepResult::ok("SeRestorePrivilege is enabled");
+}
+
+RunSteps::StepResult RunSteps::preflight_credentials() {
+  const plan::Credentials& c = *m_plan.credentials;
+  auto password = read_password(c, m_opt.interactive);
+  if (!password) return StepResult::refuse(password.status().message());
+  const std::string domain = c.domain ? c.domain->value : std::string();
+  const ntds::HResult hr = m_env.api.set_auth_identity(c.user.value, domain, *password);
+  // Kept only to scrub it from hook logs; never stored, logged or passed on.
+  m_secrets.push_back(*password);
+  std::fill(password->begin(), password->end(), '\0');
+  if (!hr.ok()) return StepResult::fail("DsSetAuthIdentity returned " + describe(hr), hr);
+  return StepResult::ok("using " + (domain.empty() ? std::string() : domain + "\\") + c.user.value);
+}
+
+Status RunSteps::load_manifest() {
+  if (m_manifest) return Status::ok();
+  backup::ManifestRead read = backup::read_set_manifest(m_env.disks, m_plan.backup_source.value, m_plan.manifest_name);
+  if (read.state != backup::ManifestRead::State::ok || !read.manifest) {
+    std::string msg = read.message;
+    for (const plan::Diagnostic& d : read.diags.items()) msg += "\n  " + plan::format_text(d);
+    return Status::error(Code::failed, msg);
+  }
+  m_manifest = std::move(read.manifest);
+  return Status::ok();
+}
+
+RunSteps::StepResult RunSteps::backup_verify() {
+  if (Status s = load_manifest(); !s) return StepResult::fail(s.message());
+  backup::VerifyOptions vo;
+  vo.now_unix = now();
+  vo.max_age_seconds = m_plan.max_age_seconds;
+  vo.threads = m_opt.verify_threads;
+  vo.cancel = &m_env.cancel;
+  vo.manifest_name = m_plan.manifest_name;
+  // On resume, the files already copied and verified at their destination are not read again.
+  if (m_resumed && !m_resumed->copied_names.empty()) {
+    std::vector<std::string> only;
+    for (const backup::ManifestFile& f : m_manifest->files) {
+      if (!m_resumed->copied_names.count(f.path)) only.push_back(f.path);
+    }
+    vo.only = only;
+  }
+  vo.progress = [&](std::uint64_t done, std::uint64_t total) {
+    m_env.observer.on_progress({"verifying the backup set", done, total, done, total});
+  };
+  backup::VerifyResult r = backup::verify_files(m_env.disks, m_plan.backup_source.value, *m_manifest, vo);
+  if (r.cancelled) return StepResult::interrupted("interrupted while verifying the backup set");
+  for (const std::string& n : r.notes) emit("warning", "backup.verify", {}, n);
+  if (!r.ok()) {
+    std::string msg = r.problems.front().message;
+    if (r.problems.size() > 1) msg += " (and " + std::to_string(r.problems.size() - 1) + " more problem(s))";
+    for (std::size_t i = 1; i < r.problems.size() && i < 10; ++i) {
+      record(Note{NoteLevel::warning, "backup.verify: " + r.problems[i].message});
+    }
+    return StepResult::fail("the backup set " + m_plan.backup_source.value.str() +
+                            " does not match its manifest; nothing was changed: " + msg);
+  }
+  return StepResult::ok(std::to_string(r.files_checked) + " file(s), " + format_bytes(r.bytes_hashed) +
+                        " verified; backup taken " + m_manifest->created_at);
+}
+
+}  // namespace adrestore::exec
