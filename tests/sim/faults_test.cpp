@@ -49,7 +49,8 @@ TEST_SUITE("sim") {
     CHECK(fx.api->is_ntds_online("DC01", online) == k_hr_none);
     CHECK(fx.api->is_ntds_online("DC01", online) == k_hr_could_not_connect);
     CHECK(fx.api->is_ntds_online("DC01", online) == k_hr_none);
-    const auto& f = std::get<sim::CallFault>(fx.state().faults[0].kind);
+    const sim::WorldState state = fx.state();  // a copy: state() returns a temporary
+    const auto& f = std::get<sim::CallFault>(state.faults[0].kind);
     CHECK(f.seen == 4);
     CHECK(f.fired == 1);
   }
@@ -141,7 +142,8 @@ TEST_SUITE("sim") {
     REQUIRE(disks.create_dirs(*WinPath::parse("F:\\Logs")).is_ok());
     auto other = disks.open(*WinPath::parse("F:\\Logs\\edb00001.log"), platform::File::Mode::write_truncate);
     CHECK((*other)->write_all(block.data(), block.size()).is_ok());
-    const auto& d = std::get<sim::DiskFullFault>(fx.state().faults[0].kind);
+    const sim::WorldState state = fx.state();
+    const auto& d = std::get<sim::DiskFullFault>(state.faults[0].kind);
     CHECK(d.tripped);
     CHECK(d.written == 6000);
   }
