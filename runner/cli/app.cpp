@@ -103,6 +103,7 @@ int run(int argc, char** argv) {
   add_backup_command(app, global, exit_code);
   add_run_command(app, global, exit_code);
   add_status_command(app, global, exit_code);
+  add_test_command(app, global, exit_code);
   add_journal_command(app, global, exit_code);
 
   try {
