@@ -63,4 +63,28 @@ step "The restored files, verified against the backup set" "sha256sum ..."
 step "The calls the DC received (calls.log)" "grep -v '^#' $world/calls.log | tail"
 grep -E '^(DsIsNTDSOnline|DsRestore)' "$world/calls.log" | tail -n 14
 
-printf '\nThe demo world, state and logs are in %s.\n' "$demo"
+# Act two: DC02's plan has hooks, an authoritative OU and a restart into normal mode.
+world2="$demo/dc02"
+state2="$demo/state2"
+plan2="$root/plans/dc02-hooks.yaml"
+"$bin" sim init "$world2" --dc DC02.corp.example.com --database-size 16Mi >/dev/null
+"$bin" backup --api sim --world "$world2" --out 'D:\Backups\DC02' >/dev/null
+"$bin" sim boot "$world2" --dsrm >/dev/null
+# The hook programs of the plan, as stand-ins in the simulated C:\Tools: real processes.
+mkdir -p "$world2/fs/C/Tools"
+for tool in avctl agentctl notify; do
+  printf '#!/bin/sh\necho "%s called with: $*"\n' "$tool" > "$world2/fs/C/Tools/$tool.exe"
+  chmod +x "$world2/fs/C/Tools/$tool.exe"
+done
+
+step "DC02: a plan with hooks, an authoritative OU and a restart into normal mode" \
+  "adrestore run --api sim --world $world2 --state $state2 --yes plans/dc02-hooks.yaml"
+"$bin" run --api sim --world "$world2" --state "$state2" --yes "$plan2"
+
+step "After the reboot: resume checks that AD DS came online" "adrestore resume --state $state2 --yes"
+"$bin" resume --state "$state2" --yes
+
+step "What the hooks received (their logs)" "cat $state2/logs/hooks/notify-ops.log"
+cat "$state2/logs/hooks/notify-ops.log"
+
+printf '\nThe demo worlds, state and logs are in %s.\n' "$demo"

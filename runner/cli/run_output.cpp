@@ -95,6 +95,9 @@ void RunOutput::on_event(const exec::Event& e) {
     }
   } else if (e.type == "warning") {
     line = "warning: " + e.message;
+  } else if (e.type == "hook-finished") {
+    if (m_log) m_log->info("hook {} {}: {}", e.step, e.outcome, e.message);
+    return;  // the step-finished line that follows says the same
   } else if (e.type == "file-done") {
     if (m_opt.verbosity < 1) {
       if (m_log) m_log->info("restored and verified {}", e.message);
