@@ -18,6 +18,7 @@
 #include "platform/sha256.h"
 #include "plan/validate.h"
 #include "sim/backend.h"
+#include "sim/content.h"
 #include "sim/world_init.h"
 
 extern char** environ;
@@ -185,6 +186,22 @@ Status take_backup(const plan::Plan& plan, Setup& s) {
   return Status::ok();
 }
 
+// The DC kept working after its backup: its live database is rewritten as the next
+// generation, so that a DIT the run restored and one it left alone are told apart (the
+// logs differ already: the backup truncated them).
+Status dc_moves_on(Setup& s) {
+  auto snap = s.world->snapshot();
+  if (!snap) return snap.status();
+  if (!snap->ntds.database) return Status::ok();
+  auto host = s.world->disks().host_path(*snap->ntds.database);
+  if (!host) return host.status();
+  auto header = sim::read_sim_header(*host);
+  if (!header) return Status::ok();  // no simulated database there: nothing to move on
+  sim::SimFileSpec next = *header;
+  next.generation += 1;
+  return sim::write_sim_file(*host, next).with_context("the DC's database after the backup");
+}
+
 Status write_programs(const PlanTest& t, Setup& s) {
   for (const auto& [path, prog] : t.world.programs) {
     auto p = win(path, "world.programs");
@@ -204,6 +221,7 @@ Status write_programs(const PlanTest& t, Setup& s) {
 Status prepare(const PlanTest& t, const plan::Plan& plan, const std::string& world_dir, Setup& s) {
   if (Status st = make_world(t, plan, world_dir, s); !st) return st;
   if (Status st = take_backup(plan, s); !st) return st;
+  if (Status st = dc_moves_on(s); !st) return st;
   // Now the DC as the test wants it: the clock back to today, the DC in DSRM (or not).
   const bool online = t.world.ntds_online.value_or(false);
   const bool dsrm = t.world.dsrm.value_or(true);
