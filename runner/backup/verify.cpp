@@ -181,7 +181,8 @@ std::optional<VerifyProblem> check_age(const Manifest& m, std::int64_t now_unix,
   if (age > max_age_seconds) {
     return set_problem(ProblemKind::too_old,
                        "the backup was taken " + created + ", " + days_text(age) + " ago; maxAge allows " +
-                           days_text(max_age_seconds) +
+                           days_text(max_age_seconds) + ", so it has been too old since " +
+                           format_rfc3339_utc(m.created_at_unix + max_age_seconds) +
                            ". Restoring a backup older than the tombstone lifetime brings deleted objects back");
   }
   return std::nullopt;

@@ -65,6 +65,31 @@ Status RunSteps::load_manifest() {
   return Status::ok();
 }
 
+namespace {
+
+// What the first problem means for the set: an old or misdated set is intact, so only
+// damage is called a mismatch with the manifest.
+const char* verify_headline(backup::ProblemKind kind) {
+  switch (kind) {
+    case backup::ProblemKind::too_old: return "is too old to restore";
+    case backup::ProblemKind::in_future: return "is dated in the future";
+    case backup::ProblemKind::expiry_token: return "cannot be restored";
+    case backup::ProblemKind::set_folder: return "cannot be read";
+    case backup::ProblemKind::manifest:
+    case backup::ProblemKind::missing:
+    case backup::ProblemKind::not_regular:
+    case backup::ProblemKind::size:
+    case backup::ProblemKind::chunk_hash:
+    case backup::ProblemKind::file_hash:
+    case backup::ProblemKind::io:
+    case backup::ProblemKind::cancelled:
+    case backup::ProblemKind::usage: break;
+  }
+  return "does not match its manifest";
+}
+
+}  // namespace
+
 RunSteps::StepResult RunSteps::backup_verify() {
   if (Status s = load_manifest(); !s) return StepResult::fail(s.message());
   backup::VerifyOptions vo;
@@ -93,8 +118,8 @@ RunSteps::StepResult RunSteps::backup_verify() {
     for (std::size_t i = 1; i < r.problems.size() && i < 10; ++i) {
       record(Note{NoteLevel::warning, "backup.verify: " + r.problems[i].message});
     }
-    return StepResult::fail("the backup set " + m_plan.backup_source.value.str() +
-                            " does not match its manifest; nothing was changed: " + msg);
+    return StepResult::fail("the backup set " + m_plan.backup_source.value.str() + " " +
+                            verify_headline(r.problems.front().kind) + "; nothing was changed: " + msg);
   }
   return StepResult::ok(std::to_string(r.files_checked) + " file(s), " + format_bytes(r.bytes_hashed) +
                         " verified; backup taken " + m_manifest->created_at);

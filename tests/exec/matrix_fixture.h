@@ -27,6 +27,9 @@ struct MatrixOptions {
   std::string plan_spec_extra;
   // Files put at C:\Windows\NTDS before the restore, besides the DC's own (name -> content).
   std::map<std::string, std::string> existing_files = {{"old-notes.txt", "left here before the restore\n"}};
+  // More top-level keys for `sim init --from` (YAML lines), e.g. "clockOffset: -86400\n"
+  // to take the backup a day in the past.
+  std::string world_overrides;
   // Executable stand-ins in the world (Windows path -> shell script text).
   std::map<std::string, std::string> programs;
 };

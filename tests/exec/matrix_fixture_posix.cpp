@@ -49,7 +49,9 @@ MatrixWorld::MatrixWorld(const MatrixOptions& o) {
   for (const auto& [name, content] : o.existing_files) {
     overrides += "  - {path: " + yaml_quote("C:\\Windows\\NTDS\\" + name) + ", content: " + nlohmann::json(content).dump() + "}\n";
   }
-  if (o.existing_files.empty()) overrides = "{}\n";
+  if (o.existing_files.empty()) overrides.clear();
+  overrides += o.world_overrides;
+  if (overrides.empty()) overrides = "{}\n";
   const std::string from = tmp.write("world-overrides.yaml", overrides);
   require_ok(run_adrestore({"-q", "sim", "init", world.string(), "--dc", "DC01.corp.example.com", "--database-size", o.database_size,
                             "--logs", "3", "--log-size", o.log_size, "--from", from}),

@@ -1,0 +1,49 @@
+// What an operator reads when backup.verify stops a run: an old set is called too old, with
+// its dates; only a damaged set is called a mismatch with its manifest.
+#include <doctest/doctest.h>
+
+#include <fstream>
+
+#include "exec/matrix_fixture.h"
+
+using adrestore::testing::MatrixOptions;
+using adrestore::testing::MatrixWorld;
+using adrestore::testing::RunResult;
+
+namespace {
+
+bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+}  // namespace
+
+TEST_SUITE("exec") {
+  TEST_CASE("a backup older than maxAge is refused as too old, with the date it was taken and the date it expired") {
+    MatrixOptions o;
+    o.world_overrides = "clockOffset: -17280000\n";  // the backup is taken 200 days ago
+    MatrixWorld w(o);
+    const RunResult r = w.run();
+    const std::string all = r.out + r.err;
+    CHECK(r.exit_code == 3);
+    CHECK_MESSAGE(has(all, "the backup set D:\\Backups\\DC01 is too old to restore; nothing was changed: the backup was taken 20"), all);
+    CHECK_MESSAGE(has(all, "200.0 days ago; maxAge allows 180.0 days, so it has been too old since 20"), all);
+    CHECK_MESSAGE(has(all, "older than the tombstone lifetime"), all);
+    CHECK_MESSAGE(!has(all, "does not match its manifest"), all);
+    CHECK(w.destination() == w.destination_before);
+  }
+
+  TEST_CASE("a damaged backup file is still reported as not matching the manifest") {
+    MatrixWorld w;
+    {
+      std::fstream f(w.host("D/Backups/DC01/ntds.dit"), std::ios::in | std::ios::out | std::ios::binary);
+      REQUIRE(f);
+      f.seekp(9000);
+      f.put('\x5a');
+    }
+    const RunResult r = w.run();
+    const std::string all = r.out + r.err;
+    CHECK(r.exit_code == 3);
+    CHECK_MESSAGE(has(all, "the backup set D:\\Backups\\DC01 does not match its manifest; nothing was changed: ntds.dit"), all);
+    CHECK_MESSAGE(!has(all, "too old"), all);
+    CHECK(w.destination() == w.destination_before);
+  }
+}
