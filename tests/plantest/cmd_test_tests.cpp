@@ -1,9 +1,13 @@
-// `adrestore test` end to end: the example plan tests pass, a broken expectation fails with
-// the first point of divergence, and the JUnit and JSON reports are well formed.
+// `adrestore test` end to end: a broken expectation fails with a readable diff and exit 1,
+// the JUnit and JSON reports are well formed. (Every example under plans/ runs as the CTest
+// entry plan-tests.)
 #include <doctest/doctest.h>
+
+#include <filesystem>
 
 #include <nlohmann/json.hpp>
 
+#include "base/text.h"
 #include "support.h"
 
 using adrestore::testing::RunResult;
@@ -15,13 +19,24 @@ namespace {
 
 std::string plans_dir() { return (source_dir() / "plans").string(); }
 
+bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+std::size_t test_files_under(const std::filesystem::path& dir) {
+  std::size_t n = 0;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
+    if (e.is_regular_file() && adrestore::ends_with(e.path().filename().string(), ".test.yaml")) ++n;
+  }
+  return n;
+}
+
 // A copy of the dc01 happy-path test whose call list leaves out DsRestoreRegister.
 std::string broken_test(const TempDir& dir) {
   std::string text = adrestore::testing::read_file(source_dir() / "plans/tests/dc01-minimal/happy-path.test.yaml");
   const std::string plan_line = "plan: ../../dc01-minimal.yaml";
+  REQUIRE(has(text, plan_line));
   text.replace(text.find(plan_line), plan_line.size(), "plan: " + plans_dir() + "/dc01-minimal.yaml");
   const std::string reg = "DsRestoreRegister, DsRestoreRegisterComplete";
-  REQUIRE(text.find(reg) != std::string::npos);
+  REQUIRE(has(text, reg));
   text.replace(text.find(reg), reg.size(), "DsRestoreRegisterComplete");
   return dir.write("broken.test.yaml", text);
 }
@@ -29,43 +44,56 @@ std::string broken_test(const TempDir& dir) {
 }  // namespace
 
 TEST_SUITE("plantest") {
-  TEST_CASE("every example plan test passes") {
-    RunResult r = run_adrestore({"test", plans_dir()}, 300);
-    CHECK(r.exit_code == 0);
-    CHECK(r.out.find("\n0 failed") == std::string::npos);
-    CHECK(r.out.find(" passed, 0 failed\n") != std::string::npos);
-  }
-
-  TEST_CASE("a wrong call list fails and shows the first point of divergence") {
+  TEST_CASE("a wrong call list fails with exit 1 and shows the first point of divergence") {
     TempDir dir;
     const std::string file = broken_test(dir);
-    RunResult r = run_adrestore({"test", file}, 60);
+    const std::string xml = (dir / "junit.xml").string();
+    RunResult r = run_adrestore({"test", "--junit", xml, file}, 60);
     CHECK(r.exit_code == 1);
-    CHECK(r.out.find("0 passed, 1 failed") != std::string::npos);
-    CHECK(r.out.find("expectation: calls") != std::string::npos);
-    CHECK(r.out.find("DsRestoreRegister") != std::string::npos);
-    CHECK(r.out.find(file + ":") != std::string::npos);
+    CHECK_MESSAGE(has(r.out, "FAILED dc01-minimal-happy-path (" + file + ")\n"), r.out);
+    CHECK_MESSAGE(has(r.out, file + ":14:10: expectation: calls\n"
+                                    "    sequences differ at call 4:\n"
+                                    "    expected: DsRestoreRegisterComplete\n"
+                                    "    actual:   DsRestoreRegister\n"),
+                  r.out);
+    CHECK_MESSAGE(has(r.out, "    > 4. DsRestoreRegister\n"), r.out);
+    CHECK_MESSAGE(has(r.out, "\n0 passed, 1 failed\n"), r.out);
+    const std::string junit = adrestore::testing::read_file(xml);
+    CHECK(has(junit, "tests=\"1\" failures=\"1\""));
+    CHECK(has(junit, "<failure message=\"1 expectation(s) not met\""));
+    CHECK(has(junit, "sequences differ at call 4:"));
   }
 
   TEST_CASE("the JUnit report passes the schema and names test cases by metadata.name") {
     TempDir dir;
     const std::string xml = (dir / "junit.xml").string();
     RunResult r = run_adrestore({"test", "--junit", xml, (source_dir() / "plans/tests/dc01-minimal").string()}, 120);
-    CHECK(r.exit_code == 0);
+    CHECK_MESSAGE(r.exit_code == 0, r.out << r.err);
     const std::string text = adrestore::testing::read_file(xml);
-    CHECK(text.find("<testcase name=\"dc01-minimal-happy-path\"") != std::string::npos);
+    CHECK(has(text, "<testcase name=\"dc01-minimal-happy-path\""));
+    CHECK(has(text, "failures=\"0\""));
     RunResult lint = adrestore::testing::run_process(
         {"/usr/bin/xmllint", "--noout", "--schema", (source_dir() / "schema/junit.xsd").string(), xml}, 30);
     if (lint.exit_code != 127 && lint.exit_code != -1) CHECK_MESSAGE(lint.exit_code == 0, lint.err);
   }
 
-  TEST_CASE("the JSON report is one document with a result per test") {
-    RunResult r = run_adrestore({"test", "--format", "json", (source_dir() / "plans/tests/dc03-unc").string()}, 120);
-    CHECK(r.exit_code == 0);
+  TEST_CASE("the JSON report is one document with a result per discovered test") {
+    const std::filesystem::path dir = source_dir() / "plans/tests/dc03-unc";
+    RunResult r = run_adrestore({"test", "--format", "json", dir.string()}, 120);
+    CHECK_MESSAGE(r.exit_code == 0, r.out << r.err);
     auto doc = nlohmann::json::parse(r.out, nullptr, false);
     REQUIRE_FALSE(doc.is_discarded());
     CHECK(doc["failed"] == 0);
-    CHECK(doc["tests"].size() >= 8);
+    REQUIRE(doc["tests"].size() == test_files_under(dir));
+    CHECK(doc["tests"].size() >= 9);
     CHECK(doc["tests"][0].contains("observed"));
+    CHECK(doc["tests"][0]["observed"].contains("calls"));
+  }
+
+  TEST_CASE("no test files under the folder is a usage error") {
+    TempDir dir;
+    RunResult r = run_adrestore({"test", dir.path().string()}, 20);
+    CHECK(r.exit_code == 2);
+    CHECK(has(r.err, "no *.test.yaml files found"));
   }
 }
