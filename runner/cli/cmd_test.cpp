@@ -194,7 +194,7 @@ void add_test_command(CLI::App& app, GlobalOptions& global, int& exit_code) {
       "Examples:\n"
       "  adrestore test plans/\n"
       "  adrestore test -j 4 --junit plan-tests.xml plans/tests/\n"
-      "Plans whose credentials read env:NAME get ADRESTORE_DSRM_PASSWORD (a fixed test password unless set).\n"
+      "A plan whose password comes from env:ADRESTORE_DSRM_PASSWORD gets a fixed test password unless it is set.\n"
       "Exit codes: 0 all passed, 1 a test failed or is invalid, 2 usage.");
   cmd->callback([opt, &global, &exit_code] {
     const auto start = std::chrono::steady_clock::now();

@@ -15,8 +15,9 @@
 
 namespace adrestore::plantest {
 
-// The password the runner gives a plan whose credentials read env:NAME (the simulator
-// accepts any password; ntds-api.md, DsSetAuthIdentity).
+// The password the runner gives a plan whose credentials read env:ADRESTORE_DSRM_PASSWORD
+// when that variable is unset (the simulator accepts any password; ntds-api.md,
+// DsSetAuthIdentity).
 inline constexpr const char* k_test_password = "adrestore-plan-test";
 
 struct RunnerOptions {
