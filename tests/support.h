@@ -29,6 +29,8 @@ class TempDir {
 void write_file(const std::filesystem::path& path, const std::string& content);
 std::string read_file(const std::filesystem::path& path);
 
+inline bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
 struct RunResult {
   int exit_code = -1;  // -1: killed by a signal or timed out
   int signal = 0;

@@ -17,6 +17,7 @@
 #include "base/text.h"
 #include "cli/app.h"
 #include "cli/exit_codes.h"
+#include "cli/find_files.h"
 #include "cli/report.h"
 #include "platform/fs.h"
 #include "plantest/load.h"
@@ -27,44 +28,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::size_t k_max_tests = 10000;
-
 bool is_test_file_name(const std::string& name) {
   const std::string lower = to_lower_ascii(name);
   return ends_with(lower, ".test.yaml") || ends_with(lower, ".test.yml");
-}
-
-// Folders expand to their *.test.yaml files (sorted, dot-folders skipped, links not
-// followed); files given directly are taken as they are.
-Result<std::vector<std::string>> discover(const std::vector<std::string>& inputs) {
-  std::vector<std::string> out;
-  for (const std::string& in : inputs) {
-    std::error_code ec;
-    if (!fs::is_directory(fs::symlink_status(in, ec))) {
-      out.push_back(in);
-      continue;
-    }
-    std::vector<std::string> found;
-    fs::recursive_directory_iterator it(in, fs::directory_options::skip_permission_denied, ec);
-    for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-      const std::string name = it->path().filename().string();
-      std::error_code type_ec;
-      if (it->is_directory(type_ec) && !name.empty() && name[0] == '.') {
-        it.disable_recursion_pending();
-        continue;
-      }
-      if (it->is_regular_file(type_ec) && !it->is_symlink(type_ec) && is_test_file_name(name)) {
-        found.push_back(it->path().generic_string());
-      }
-      if (found.size() > k_max_tests) {
-        return Status::error(Code::usage, "more than " + std::to_string(k_max_tests) + " plan tests under " + in);
-      }
-    }
-    if (ec) return Status::error(Code::usage, "cannot walk " + in + ": " + ec.message());
-    std::sort(found.begin(), found.end());
-    out.insert(out.end(), found.begin(), found.end());
-  }
-  return out;
 }
 
 // One discovered file: either it did not load (report) or it ran (result).
@@ -198,7 +164,7 @@ void add_test_command(CLI::App& app, GlobalOptions& global, int& exit_code) {
       "Exit codes: 0 all passed, 1 a test failed or is invalid, 2 usage.");
   cmd->callback([opt, &global, &exit_code] {
     const auto start = std::chrono::steady_clock::now();
-    auto files = discover(opt->paths);
+    auto files = find_files(opt->paths, is_test_file_name, "plan tests");
     if (!files) {
       std::cerr << "adrestore: error: " << files.status().message() << "\n";
       exit_code = k_exit_usage;

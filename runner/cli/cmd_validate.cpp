@@ -2,7 +2,6 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <ctime>
-#include <filesystem>
 #include <fstream>
 #include <iostream>
 
@@ -11,67 +10,17 @@
 #include "base/text.h"
 #include "cli/app.h"
 #include "cli/exit_codes.h"
+#include "cli/find_files.h"
 #include "cli/report.h"
 #include "plan/validate.h"
 
 namespace adrestore::cli {
 namespace {
 
-namespace fs = std::filesystem;
-
-// More plan files than any forest has DCs: beyond this a folder is probably the wrong one.
-constexpr std::size_t k_max_files = 10000;
-
 bool is_plan_file_name(const std::string& name) {
   const std::string lower = to_lower_ascii(name);
   if (ends_with(lower, ".test.yaml") || ends_with(lower, ".test.yml")) return false;  // plan tests: `adrestore test`
   return ends_with(lower, ".yaml") || ends_with(lower, ".yml");
-}
-
-struct Expanded {
-  std::vector<std::string> files;
-  std::string error;  // set when a folder could not be walked completely
-};
-
-// Expands directories into their plan files (sorted, links not followed); files stay as given.
-// A walk that fails part-way, or finds too many files, is an error rather than a silently
-// shorter list: a plan that is never looked at must not count as valid.
-Expanded expand_paths(const std::vector<std::string>& inputs) {
-  Expanded out;
-  for (const std::string& in : inputs) {
-    std::error_code ec;
-    const fs::file_status st = fs::symlink_status(in, ec);
-    if (ec || !fs::is_directory(st)) {
-      out.files.push_back(in);  // a missing or odd path is reported by the loader
-      continue;
-    }
-    std::vector<std::string> found;
-    fs::recursive_directory_iterator it(in, fs::directory_options::skip_permission_denied, ec);
-    for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-      const fs::path& p = it->path();
-      const std::string name = p.filename().string();
-      std::error_code type_ec;  // an entry that vanished or cannot be examined is simply not a plan
-      if (it->is_directory(type_ec) && !name.empty() && name[0] == '.') {
-        it.disable_recursion_pending();
-        continue;
-      }
-      if (it->is_regular_file(type_ec) && !it->is_symlink(type_ec) && is_plan_file_name(name)) {
-        found.push_back(p.generic_string());
-      }
-      if (found.size() > k_max_files) {
-        out.error = "more than " + std::to_string(k_max_files) + " plan files under " + in +
-                    "; is this the right folder? Validate its subfolders one at a time";
-        return out;
-      }
-    }
-    if (ec) {
-      out.error = "cannot walk " + in + ": " + ec.message();
-      return out;
-    }
-    std::sort(found.begin(), found.end());
-    out.files.insert(out.files.end(), found.begin(), found.end());
-  }
-  return out;
 }
 
 }  // namespace
@@ -105,13 +54,13 @@ void add_validate_command(CLI::App& app, GlobalOptions& global, int& exit_code) 
       "  adrestore validate --api sim --world /tmp/dc01 plans/dc01-corp.yaml   (also checks the backup set)\n"
       "Exit codes: 0 all valid, 1 a plan is invalid, 2 a file is unreadable or not YAML.");
   cmd->callback([opt, &global, &exit_code] {
-    const Expanded expanded = expand_paths(opt->paths);
-    if (!expanded.error.empty()) {
-      std::cerr << "adrestore: error: " << expanded.error << "\n";
+    const auto found = find_files(opt->paths, is_plan_file_name, "plan files");
+    if (!found) {
+      std::cerr << "adrestore: error: " << found.status().message() << "\n";
       exit_code = k_exit_usage;
       return;
     }
-    const std::vector<std::string>& files = expanded.files;
+    const std::vector<std::string>& files = *found;
     if (files.empty()) {
       std::cerr << "adrestore: error: no *.yaml or *.yml files found under " << join(opt->paths, ", ") << "\n";
       exit_code = k_exit_usage;

@@ -9,12 +9,7 @@
 using adrestore::testing::MatrixOptions;
 using adrestore::testing::MatrixWorld;
 using adrestore::testing::RunResult;
-
-namespace {
-
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-}  // namespace
+using adrestore::testing::contains;
 
 TEST_SUITE("exec") {
   TEST_CASE("a backup older than maxAge is refused as too old, with the date it was taken and the date it expired") {
@@ -24,10 +19,10 @@ TEST_SUITE("exec") {
     const RunResult r = w.run();
     const std::string all = r.out + r.err;
     CHECK(r.exit_code == 3);
-    CHECK_MESSAGE(has(all, "the backup set D:\\Backups\\DC01 is too old to restore; nothing was changed: the backup was taken 20"), all);
-    CHECK_MESSAGE(has(all, "200.0 days ago; maxAge allows 180.0 days, so it has been too old since 20"), all);
-    CHECK_MESSAGE(has(all, "older than the tombstone lifetime"), all);
-    CHECK_MESSAGE(!has(all, "does not match its manifest"), all);
+    CHECK_MESSAGE(contains(all, "the backup set D:\\Backups\\DC01 is too old to restore; nothing was changed: the backup was taken 20"), all);
+    CHECK_MESSAGE(contains(all, "200.0 days ago; maxAge allows 180.0 days, so it has been too old since 20"), all);
+    CHECK_MESSAGE(contains(all, "older than the tombstone lifetime"), all);
+    CHECK_MESSAGE(!contains(all, "does not match its manifest"), all);
     CHECK(w.destination() == w.destination_before);
   }
 
@@ -42,8 +37,8 @@ TEST_SUITE("exec") {
     const RunResult r = w.run();
     const std::string all = r.out + r.err;
     CHECK(r.exit_code == 3);
-    CHECK_MESSAGE(has(all, "the backup set D:\\Backups\\DC01 does not match its manifest; nothing was changed: ntds.dit"), all);
-    CHECK_MESSAGE(!has(all, "too old"), all);
+    CHECK_MESSAGE(contains(all, "the backup set D:\\Backups\\DC01 does not match its manifest; nothing was changed: ntds.dit"), all);
+    CHECK_MESSAGE(!contains(all, "too old"), all);
     CHECK(w.destination() == w.destination_before);
   }
 }

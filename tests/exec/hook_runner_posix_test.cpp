@@ -42,8 +42,6 @@ struct World {
   std::string log(const std::string& hook) { return read_file(exec::hook_log_path(state, hook)); }
 };
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
 std::size_t count(const std::string& text, const std::string& part) {
   std::size_t n = 0;
   for (std::size_t p = text.find(part); p != std::string::npos; p = text.find(part, p + 1)) ++n;

@@ -12,14 +12,13 @@
 
 using adrestore::testing::RunResult;
 using adrestore::testing::TempDir;
+using adrestore::testing::contains;
 using adrestore::testing::run_adrestore;
 using adrestore::testing::source_dir;
 
 namespace {
 
 std::string plans_dir() { return (source_dir() / "plans").string(); }
-
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 std::size_t test_files_under(const std::filesystem::path& dir) {
   std::size_t n = 0;
@@ -33,10 +32,10 @@ std::size_t test_files_under(const std::filesystem::path& dir) {
 std::string broken_test(const TempDir& dir) {
   std::string text = adrestore::testing::read_file(source_dir() / "plans/tests/dc01-minimal/happy-path.test.yaml");
   const std::string plan_line = "plan: ../../dc01-minimal.yaml";
-  REQUIRE(has(text, plan_line));
+  REQUIRE(contains(text, plan_line));
   text.replace(text.find(plan_line), plan_line.size(), "plan: " + plans_dir() + "/dc01-minimal.yaml");
   const std::string reg = "DsRestoreRegister, DsRestoreRegisterComplete";
-  REQUIRE(has(text, reg));
+  REQUIRE(contains(text, reg));
   text.replace(text.find(reg), reg.size(), "DsRestoreRegisterComplete");
   return dir.write("broken.test.yaml", text);
 }
@@ -50,18 +49,18 @@ TEST_SUITE("plantest") {
     const std::string xml = (dir / "junit.xml").string();
     RunResult r = run_adrestore({"test", "--junit", xml, file}, 60);
     CHECK(r.exit_code == 1);
-    CHECK_MESSAGE(has(r.out, "FAILED dc01-minimal-happy-path (" + file + ")\n"), r.out);
-    CHECK_MESSAGE(has(r.out, file + ":14:10: expectation: calls\n"
+    CHECK_MESSAGE(contains(r.out, "FAILED dc01-minimal-happy-path (" + file + ")\n"), r.out);
+    CHECK_MESSAGE(contains(r.out, file + ":14:10: expectation: calls\n"
                                     "    sequences differ at call 4:\n"
                                     "    expected: DsRestoreRegisterComplete\n"
                                     "    actual:   DsRestoreRegister\n"),
                   r.out);
-    CHECK_MESSAGE(has(r.out, "    > 4. DsRestoreRegister\n"), r.out);
-    CHECK_MESSAGE(has(r.out, "\n0 passed, 1 failed\n"), r.out);
+    CHECK_MESSAGE(contains(r.out, "    > 4. DsRestoreRegister\n"), r.out);
+    CHECK_MESSAGE(contains(r.out, "\n0 passed, 1 failed\n"), r.out);
     const std::string junit = adrestore::testing::read_file(xml);
-    CHECK(has(junit, "tests=\"1\" failures=\"1\""));
-    CHECK(has(junit, "<failure message=\"1 expectation(s) not met\""));
-    CHECK(has(junit, "sequences differ at call 4:"));
+    CHECK(contains(junit, "tests=\"1\" failures=\"1\""));
+    CHECK(contains(junit, "<failure message=\"1 expectation(s) not met\""));
+    CHECK(contains(junit, "sequences differ at call 4:"));
   }
 
   TEST_CASE("the JUnit report passes the schema and names test cases by metadata.name") {
@@ -70,8 +69,8 @@ TEST_SUITE("plantest") {
     RunResult r = run_adrestore({"test", "--junit", xml, (source_dir() / "plans/tests/dc01-minimal").string()}, 120);
     CHECK_MESSAGE(r.exit_code == 0, r.out << r.err);
     const std::string text = adrestore::testing::read_file(xml);
-    CHECK(has(text, "<testcase name=\"dc01-minimal-happy-path\""));
-    CHECK(has(text, "failures=\"0\""));
+    CHECK(contains(text, "<testcase name=\"dc01-minimal-happy-path\""));
+    CHECK(contains(text, "failures=\"0\""));
     RunResult lint = adrestore::testing::run_process(
         {"/usr/bin/xmllint", "--noout", "--schema", (source_dir() / "schema/junit.xsd").string(), xml}, 30);
     if (lint.exit_code != 127 && lint.exit_code != -1) CHECK_MESSAGE(lint.exit_code == 0, lint.err);
@@ -94,6 +93,6 @@ TEST_SUITE("plantest") {
     TempDir dir;
     RunResult r = run_adrestore({"test", dir.path().string()}, 20);
     CHECK(r.exit_code == 2);
-    CHECK(has(r.err, "no *.test.yaml files found"));
+    CHECK(contains(r.err, "no *.test.yaml files found"));
   }
 }
