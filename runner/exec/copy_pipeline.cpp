@@ -4,14 +4,23 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <new>
 #include <thread>
 
 namespace adrestore::exec {
 
-BufferRing::BufferRing(std::size_t count, std::size_t size) : m_size(std::max<std::size_t>(size, 4096)) {
+namespace {
+constexpr std::align_val_t k_buffer_align{platform::k_direct_align};
+}  // namespace
+
+BufferRing::BufferRing(std::size_t count, std::size_t size)
+    : m_size((std::max<std::size_t>(size, platform::k_direct_align) + platform::k_direct_align - 1) /
+             platform::k_direct_align * platform::k_direct_align) {
   m_buffers.resize(std::max<std::size_t>(count, 2));
-  for (auto& b : m_buffers) b.reset(new char[m_size]);
+  for (auto& b : m_buffers) b.reset(static_cast<char*>(::operator new[](m_size, k_buffer_align)));
 }
+
+void BufferRing::AlignedDelete::operator()(char* p) const { ::operator delete[](p, k_buffer_align); }
 
 namespace {
 

@@ -20,7 +20,9 @@
 
 namespace adrestore::exec {
 
-// Buffers for the pipeline, allocated once and reused for every file.
+// Buffers for the pipeline, allocated once and reused for every file. Each buffer starts at
+// and its size is a multiple of platform::k_direct_align, so full buffers can be written
+// past the page cache.
 class BufferRing {
  public:
   BufferRing(std::size_t count, std::size_t size);
@@ -29,8 +31,11 @@ class BufferRing {
   char* at(std::size_t i) { return m_buffers[i].get(); }
 
  private:
+  struct AlignedDelete {
+    void operator()(char* p) const;
+  };
   std::size_t m_size;
-  std::vector<std::unique_ptr<char[]>> m_buffers;
+  std::vector<std::unique_ptr<char[], AlignedDelete>> m_buffers;
 };
 
 struct PipelineJob {

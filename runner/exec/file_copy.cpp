@@ -177,6 +177,7 @@ class FileCopier {
                                              std::to_string(item.size));
     }
     (*src)->advise_sequential();
+    if (m_opt.direct_writes) out.use_direct_writes();
     PipelineJob job;
     job.input = src->get();
     job.begin = start;

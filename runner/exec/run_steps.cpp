@@ -140,6 +140,9 @@ ExecResult RunSteps::execute() {
       continue;  // after the restart only the post-restart check remains; nothing to report
     }
     if (const std::string why = skip_reason(step, decision); !why.empty()) {
+      if (decision && decision->action == ResumeAction::skip && step.hook && m_opt.skip_hooks.count(step.hook->name)) {
+        journal_skip_decision(step, decision->reason);
+      }
       emit("step-finished", step.id, "skipped", why);
       continue;
     }
@@ -200,6 +203,18 @@ ExecResult RunSteps::execute() {
   if (!result.failed_step.empty()) shown = "error: " + result.failed_step + ": " + shown;
   emit("run-finished", result.failed_step, to_string(result.outcome), shown);
   return result;
+}
+
+void RunSteps::journal_skip_decision(const graph::Step& step, const std::string& reason) {
+  // --skip-hook NAME means "treat it as done": journaled as a skipped attempt, so that a later
+  // resume (after another crash) neither asks again nor runs the hook.
+  const JournalStep* before = m_journal->state().step(step.id);
+  if (before && !before->interrupted_by_crash && before->outcome &&
+      (*before->outcome == StepOutcome::succeeded || *before->outcome == StepOutcome::skipped)) {
+    return;  // already settled
+  }
+  if (!record(StepStarted{step.id, (before ? before->attempts : 0) + 1})) return;
+  record(StepFinished{step.id, StepOutcome::skipped, std::nullopt, 0, reason});
 }
 
 RunSteps::StepResult RunSteps::dispatch(const graph::Step& step) {

@@ -42,6 +42,7 @@ class RunSteps {
   Status record(RecordBody body);
   void emit(const std::string& type, const std::string& step, const std::string& outcome, const std::string& message,
             nlohmann::json data = nlohmann::json::object());
+  void journal_skip_decision(const graph::Step& step, const std::string& reason);
   void fail_run(Outcome kind, const std::string& step, const std::string& message, std::optional<ntds::HResult> hr);
 
   // Step handlers (run_steps_*.cpp).

@@ -25,6 +25,7 @@ class GatedFile : public platform::File {
   Result<std::uint64_t> size() override { return m_inner->size(); }
   Status close() override { return m_inner->close(); }
   void advise_sequential() override { m_inner->advise_sequential(); }
+  bool use_direct_writes() override { return m_inner->use_direct_writes(); }
 
  private:
   std::unique_ptr<platform::File> m_inner;

@@ -43,7 +43,16 @@ class File {
   virtual Status close() = 0;
   // Hints that the file will be read sequentially (posix_fadvise); best effort.
   virtual void advise_sequential() {}
+  // Asks that later pwrite_all calls whose buffer, length and offset are all multiples of
+  // k_direct_align bypass the page cache (O_DIRECT), which saves the copy into the cache
+  // and makes sync() cheap. Other writes stay buffered. Best effort: false when the file
+  // system or the platform cannot, and a file system that refuses a direct write later
+  // silently turns it off again. Durability is unchanged: sync() is still required.
+  virtual bool use_direct_writes() { return false; }
 };
+
+// The alignment of direct writes: buffer address, length and file offset.
+inline constexpr std::size_t k_direct_align = 4096;
 
 Result<std::string> read_file(const std::string& path, std::size_t max_bytes);
 // Writes to path.tmp-<random>, syncs it, renames it over path, and syncs the directory.

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <random>
 
@@ -28,6 +29,7 @@ class PosixFile : public File {
     if (m_fd >= 0) ::close(m_fd);
   }
   Result<std::size_t> read(void* buf, std::size_t n) override {
+    set_odirect(false);
     for (;;) {
       const ssize_t r = ::read(m_fd, buf, n);
       if (r >= 0) return static_cast<std::size_t>(r);
@@ -35,6 +37,7 @@ class PosixFile : public File {
     }
   }
   Result<std::size_t> pread(void* buf, std::size_t n, std::uint64_t off) override {
+    set_odirect(false);
     for (;;) {
       const ssize_t r = ::pread(m_fd, buf, n, static_cast<off_t>(off));
       if (r >= 0) return static_cast<std::size_t>(r);
@@ -42,6 +45,7 @@ class PosixFile : public File {
     }
   }
   Status write_all(const void* buf, std::size_t n) override {
+    set_odirect(false);
     const char* p = static_cast<const char*>(buf);
     while (n > 0) {
       const ssize_t w = ::write(m_fd, p, n);
@@ -56,11 +60,21 @@ class PosixFile : public File {
   }
   Status pwrite_all(const void* buf, std::size_t n, std::uint64_t off) override {
     const char* p = static_cast<const char*>(buf);
+    set_odirect(m_direct_wanted && aligned(p, n, off));
     while (n > 0) {
       const ssize_t w = ::pwrite(m_fd, p, n, static_cast<off_t>(off));
       if (w < 0) {
         if (errno == EINTR) continue;
+        if (errno == EINVAL && m_odirect) {
+          // The file system took O_DIRECT at fcntl time but refuses this write: go buffered.
+          m_direct_wanted = false;
+          set_odirect(false);
+          continue;
+        }
         return errno_status("cannot write", m_path, errno);
+      }
+      if (m_odirect && !aligned(p + w, n - static_cast<std::size_t>(w), off + static_cast<std::uint64_t>(w))) {
+        set_odirect(false);  // a short direct write left an unaligned rest
       }
       p += w;
       off += static_cast<std::uint64_t>(w);
@@ -92,10 +106,38 @@ class PosixFile : public File {
     ::posix_fadvise(m_fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 #endif
   }
+  bool use_direct_writes() override {
+#ifdef O_DIRECT
+    // Probe once: tmpfs and some other file systems refuse O_DIRECT.
+    m_direct_wanted = true;
+    if (!set_odirect(true)) m_direct_wanted = false;
+    set_odirect(false);
+#endif
+    return m_direct_wanted;
+  }
 
  private:
+  static bool aligned(const char* p, std::size_t n, std::uint64_t off) {
+    return reinterpret_cast<std::uintptr_t>(p) % k_direct_align == 0 && n % k_direct_align == 0 &&
+           off % k_direct_align == 0;
+  }
+  // Turns O_DIRECT on or off for the descriptor; false when the file system refuses it.
+  bool set_odirect(bool on) {
+#ifdef O_DIRECT
+    if (on == m_odirect) return true;
+    const int fl = ::fcntl(m_fd, F_GETFL);
+    if (fl < 0 || ::fcntl(m_fd, F_SETFL, on ? (fl | O_DIRECT) : (fl & ~O_DIRECT)) != 0) return false;
+    m_odirect = on;
+    return true;
+#else
+    return !on;
+#endif
+  }
+
   int m_fd;
   std::string m_path;
+  bool m_direct_wanted = false;  // use_direct_writes() was asked for and the probe passed
+  bool m_odirect = false;        // O_DIRECT is currently set on m_fd
 };
 
 }  // namespace

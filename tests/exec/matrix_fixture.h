@@ -23,6 +23,7 @@ struct MatrixOptions {
   std::string database_size = "2Mi";
   std::string log_size = "64Ki";
   std::string chunk_size = "256Ki";
+  std::string read_size = "64Ki";  // of the backup's DsBackupRead calls (each one is a world update)
   // YAML lines appended under `spec:` of the plan (indented by two spaces already).
   std::string plan_spec_extra;
   // Files put at C:\Windows\NTDS before the restore, besides the DC's own (name -> content).

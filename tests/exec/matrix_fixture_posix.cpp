@@ -57,7 +57,7 @@ MatrixWorld::MatrixWorld(const MatrixOptions& o) {
                             "--logs", "3", "--log-size", o.log_size, "--from", from}),
              "sim init");
   require_ok(run_adrestore({"-q", "backup", "--api", "sim", "--world", world.string(), "--out", "D:\\Backups\\DC01", "--chunk-size",
-                            o.chunk_size, "--read-size", "64Ki"}),
+                            o.chunk_size, "--read-size", o.read_size}),
              "backup");
   require_ok(run_adrestore({"-q", "sim", "boot", world.string(), "--dsrm"}), "sim boot --dsrm");
   for (const auto& [win, script] : o.programs) {

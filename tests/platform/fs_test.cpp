@@ -4,6 +4,7 @@
 
 #include <cstring>
 #include <filesystem>
+#include <new>
 
 #include "platform/fs.h"
 #include "support.h"
@@ -118,6 +119,40 @@ TEST_SUITE("platform") {
     CHECK(*n == 0);
     REQUIRE((*f)->close());
     CHECK(read_all(path) == "abcdefghXY");
+  }
+
+  TEST_CASE("direct writes, aligned or not, store the same bytes as buffered ones and reads see them") {
+    TempDir dir;
+    const std::string path = utf8(dir / "partial");
+    auto f = File::open(path, File::Mode::read_write);
+    REQUIRE(f.is_ok());
+    const bool direct = (*f)->use_direct_writes();  // false on tmpfs and on Windows for now
+    MESSAGE("direct writes " << std::string(direct ? "on" : "not available") << " for " << path);
+    constexpr std::size_t A = k_direct_align;
+    const std::align_val_t al{A};
+    char* buf = static_cast<char*>(::operator new[](3 * A, al));
+    std::string expected(3 * A, '\0');
+    for (std::size_t i = 0; i < 3 * A; ++i) expected[i] = buf[i] = static_cast<char>('a' + i % 23);
+    CHECK((*f)->pwrite_all(buf, 3 * A, 0));            // aligned: direct when available
+    CHECK((*f)->pwrite_all("tail", 4, 3 * A));         // unaligned length and offset: buffered
+    std::memset(buf, 'Z', A);
+    CHECK((*f)->pwrite_all(buf, A, A));                // aligned again, over cached bytes
+    CHECK((*f)->pwrite_all(buf + 1, A - 1, 2 * A + 1));  // unaligned buffer
+    expected.replace(A, A, std::string(A, 'Z'));
+    expected.replace(2 * A + 1, A - 1, std::string(A - 1, 'Z'));
+    expected += "tail";
+    std::string back(expected.size(), '\0');
+    auto n = (*f)->pread(back.data(), back.size(), 0);
+    REQUIRE(n.is_ok());
+    CHECK(*n == expected.size());
+    CHECK(back == expected);
+    CHECK((*f)->sync());
+    auto size = (*f)->size();
+    REQUIRE(size.is_ok());
+    CHECK(*size == expected.size());
+    REQUIRE((*f)->close());
+    CHECK(read_all(path) == expected);
+    ::operator delete[](buf, al);
   }
 
   TEST_CASE("truncate and size agree") {
