@@ -206,10 +206,19 @@ TEST_SUITE("exec") {
       CHECK(contains(done.text, "Status: completed"));
       CHECK_FALSE(done.must_not_restart);
     }
-    SUBCASE("killed before DsRestoreRegister: no warning") {
+    SUBCASE("killed inside restore.register: warned, since DsRestoreRegister may have been called") {
       MatrixWorld w(quick_options());
-      run_killed_at(w, "restore.register");
+      run_killed_at(w, "restore.register");  // after its start is journaled, before the call
       CHECK(restore_calls(w) == "DsRestorePrepare DsRestoreGetDatabaseLocations");
+      const StatusSeen st = status_of(w);
+      CHECK_MESSAGE(contains(st.text, k_no_restart), st.text);
+      CHECK(contains(st.text, "may have been called"));
+      CHECK(st.must_not_restart);
+    }
+    SUBCASE("killed before restore.register: no warning") {
+      MatrixWorld w(quick_options());
+      run_killed_at(w, "restore.locations");
+      CHECK(restore_calls(w) == "DsRestorePrepare");
       const StatusSeen st = status_of(w);
       CHECK_FALSE(contains(st.text, k_no_restart));
       CHECK(contains(st.text, "resumable"));
