@@ -117,6 +117,21 @@ void check_untouched(const MatrixWorld& w) {
   CHECK(w.quarantine().empty());
 }
 
+// The run stopped at `step` with `exit_code` (cli.md: 3, failed safely), and says so on
+// stderr (each of `said`) and in the journal, where status reads it.
+exec::RunState check_stopped_at(const MatrixWorld& w, const RunResult& r, int exit_code, const std::string& step,
+                                const std::vector<std::string>& said) {
+  CHECK_MESSAGE(r.exit_code == exit_code, "exit " << r.exit_code << ": " << r.err);
+  for (const std::string& text : said) CHECK_MESSAGE(r.err.find(text) != std::string::npos, text << " not in: " << r.err);
+  const exec::RunState rs = w.run_state();
+  REQUIRE(rs.outcome.has_value());
+  CHECK(*rs.outcome == "failed");
+  REQUIRE(rs.failed_step.has_value());
+  CHECK(*rs.failed_step == step);
+  CHECK(rs.step(step).status == exec::StepStatus::failed);
+  return rs;
+}
+
 void check_fault_case(const CallRow& row, const std::string& code) {
   const ntds::HResult hr = parse(code);
   const std::string name = ntds::hresult_name(hr);
@@ -124,17 +139,8 @@ void check_fault_case(const CallRow& row, const std::string& code) {
   w.add_faults(nlohmann::json::array({{{"call", row.call}, {"hresult", code}}}));
   const std::vector<std::string> env{k_password_env};
   const RunResult r = w.run({}, env);
-  CHECK_MESSAGE(r.exit_code == row.exit_code, "exit " << r.exit_code << ": " << r.err);
-
   // The step and the HRESULT, where the operator reads them and where status reads them.
-  CHECK_MESSAGE(r.err.find(row.step) != std::string::npos, r.err);
-  CHECK_MESSAGE(r.err.find(name) != std::string::npos, r.err);
-  const exec::RunState rs = w.run_state();
-  REQUIRE(rs.outcome.has_value());
-  CHECK(*rs.outcome == "failed");
-  REQUIRE(rs.failed_step.has_value());
-  CHECK(*rs.failed_step == row.step);
-  CHECK(rs.step(row.step).status == exec::StepStatus::failed);
+  const exec::RunState rs = check_stopped_at(w, r, row.exit_code, row.step, {row.step, name});
   CHECK(rs.step(row.step).hresult == hr.value());
   CHECK_MESSAGE(rs.step(row.step).message.find(name) != std::string::npos, rs.step(row.step).message);
 
@@ -209,12 +215,7 @@ TEST_SUITE("fault-matrix") {
     write_file(dit, bytes);
     const std::size_t calls_before = w.calls().size();
     const RunResult r = w.run();
-    CHECK_MESSAGE(r.exit_code == 3, r.err);
-    CHECK_MESSAGE(r.err.find("backup.verify") != std::string::npos, r.err);
-    CHECK_MESSAGE(r.err.find("ntds.dit") != std::string::npos, r.err);
-    const exec::RunState rs = w.run_state();
-    REQUIRE(rs.failed_step.has_value());
-    CHECK(*rs.failed_step == "backup.verify");
+    check_stopped_at(w, r, 3, "backup.verify", {"backup.verify", "ntds.dit"});
     check_untouched(w);
     // Nothing but the read-only check of step 4 reached the DC.
     const auto calls = w.calls();
@@ -232,12 +233,7 @@ TEST_SUITE("fault-matrix") {
     MatrixWorld w;
     w.add_faults(nlohmann::json::array({{{"diskFull", {{"path", "C:\\Windows\\NTDS"}, {"afterBytes", "1Mi"}}}}}));
     const RunResult r = w.run();
-    CHECK_MESSAGE(r.exit_code == 3, r.err);
-    CHECK_MESSAGE(r.err.find("files.copy") != std::string::npos, r.err);
-    CHECK_MESSAGE(r.err.find("no space left on device") != std::string::npos, r.err);
-    const exec::RunState rs = w.run_state();
-    REQUIRE(rs.failed_step.has_value());
-    CHECK(*rs.failed_step == "files.copy");
+    const exec::RunState rs = check_stopped_at(w, r, 3, "files.copy", {"files.copy", "no space left on device"});
     CHECK(rs.verified_bytes.size() == 1);  // the DIT, part copied
     CHECK(w.lost_files().empty());
     // DsRestoreRegisterComplete tells the DC the copy failed, with the cause, so AD DS stays down.
