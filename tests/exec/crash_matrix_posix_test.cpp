@@ -157,8 +157,9 @@ std::uint64_t size_of(const fs::path& p) {
   return ec ? 0 : n;
 }
 
-// The afterBytes offsets of the matrix: the first and last byte of every file, both sides
-// of every chunk boundary, the middle of each file's first chunk, and the very end.
+// The afterBytes offsets of the matrix: the start, first and last byte of every file, each
+// chunk boundary and the byte after it, the middle of each file's first chunk, and the end.
+// (The byte before a boundary dies where the boundary does: progress is counted per buffer.)
 std::vector<std::uint64_t> copy_offsets(const Reference& ref) {
   std::set<std::uint64_t> at;
   for (const CopyFile& f : ref.copy) {
@@ -168,17 +169,12 @@ std::vector<std::uint64_t> copy_offsets(const Reference& ref) {
     if (!f.chunk_ends.empty()) at.insert(f.base + f.chunk_ends.front() / 2);
     for (std::uint64_t end : f.chunk_ends) {
       if (end == f.size) continue;
-      at.insert(f.base + end - 1);
       at.insert(f.base + end);
       at.insert(f.base + end + 1);
     }
   }
   at.insert(ref.copy_total);
-  std::vector<std::uint64_t> out;
-  for (std::uint64_t x : at) {
-    if (x <= ref.copy_total) out.push_back(x);
-  }
-  return out;
+  return {at.begin(), at.end()};
 }
 
 }  // namespace
