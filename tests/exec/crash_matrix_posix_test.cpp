@@ -25,16 +25,16 @@ namespace {
 // A place in files.copy, counted in the step's bytes (what {crash: {atStep: files.copy,
 // afterBytes: X}} counts): all the bytes of the files copied before, plus the offset.
 struct CopyFile {
-  std::string file;             // destination, Windows path
-  std::uint64_t base = 0;       // bytes of the files copied before it
+  std::string file;        // destination, Windows path
+  std::uint64_t base = 0;  // bytes of the files copied before it
   std::uint64_t size = 0;
   std::vector<std::uint64_t> chunk_ends;  // journaled chunk ends, file offsets
 };
 
 // What an uninterrupted run leaves; every crashed-and-resumed run must end the same way.
 struct Reference {
-  std::size_t records = 0;                 // journal records of the whole run
-  std::vector<std::string> record_text;    // each record in words (journal dump's line)
+  std::size_t records = 0;                  // journal records of the whole run
+  std::vector<std::string> record_text;     // each record in words (journal dump's line)
   std::vector<std::uint64_t> journal_size;  // journal file size once record i+1 is written
   std::map<std::string, std::string> destination;
   std::multimap<std::string, std::string> quarantine;
@@ -145,7 +145,8 @@ std::string crash_then_resume(const nlohmann::json& fault, const MatrixOptions& 
   w.add_faults(nlohmann::json::array({fault}));
   const std::size_t calls_before = w.calls().size();
   const RunResult r = w.run();
-  REQUIRE_MESSAGE(r.signal == SIGKILL, "the runner was not killed by the fault (exit " << r.exit_code << "): " << r.err);
+  REQUIRE_MESSAGE(r.signal == SIGKILL,
+                  "the runner was not killed by the fault (exit " << r.exit_code << "): " << r.err);
   const std::string where = crash_state(w);
   resume_and_check(w, pids_from(w.calls(), calls_before), end);
   return where;
@@ -182,8 +183,8 @@ std::vector<std::uint64_t> copy_offsets(const Reference& ref) {
 TEST_SUITE("crash-matrix") {
   TEST_CASE("an uninterrupted run of the matrix world restores every file and is the reference") {
     const Reference& ref = reference();
-    MESSAGE("reference run: " << ref.records << " journal records, " << ref.copy.size() << " files, "
-                              << ref.copy_total << " bytes copied");
+    MESSAGE("reference run: " << ref.records << " journal records, " << ref.copy.size() << " files, " << ref.copy_total
+                              << " bytes copied");
     CHECK(ref.records > 30);
   }
 
@@ -215,11 +216,13 @@ TEST_SUITE("crash-matrix") {
     resume_and_check(w, killed);
   }
 
-  TEST_CASE("a real journal torn inside its last record is resumed; damage to an earlier record is refused and changes nothing") {
+  TEST_CASE("a real journal torn inside its last record is resumed; damage to an earlier record is refused and changes "
+            "nothing") {
     const Reference& ref = reference();
     // A run killed in the middle of the copy leaves the journal the cases below damage.
     auto crashed = [&](MatrixWorld& w) {
-      w.add_faults(nlohmann::json::array({{{"crash", {{"atStep", "files.copy"}, {"afterBytes", ref.copy_total / 2}}}}}));
+      w.add_faults(
+          nlohmann::json::array({{{"crash", {{"atStep", "files.copy"}, {"afterBytes", ref.copy_total / 2}}}}}));
       const RunResult r = w.run();
       REQUIRE(r.signal == SIGKILL);
       w.clear_faults();
@@ -307,7 +310,8 @@ TEST_SUITE("crash-matrix-copy") {
     std::set<std::string> states;
     for (std::uint64_t x : {mib, 2 * mib + 1, 5 * mib}) {
       CAPTURE(x);
-      states.insert(crash_then_resume({{"crash", {{"atStep", "files.copy"}, {"afterBytes", x}}}}, o, EndState::restored));
+      states.insert(
+          crash_then_resume({{"crash", {{"atStep", "files.copy"}, {"afterBytes", x}}}}, o, EndState::restored));
     }
     for (const std::string& s : states) MESSAGE("died at " << s);
     CHECK(states.size() == 3);
@@ -320,7 +324,8 @@ TEST_SUITE("crash-matrix-copy") {
     }
   }
 
-  TEST_CASE("a SIGKILL from outside at moments picked by watching the journal and the copy, resumed, ends as the uninterrupted run") {
+  TEST_CASE("a SIGKILL from outside at moments picked by watching the journal and the copy, resumed, ends as the "
+            "uninterrupted run") {
     const Reference& ref = reference();
     // The journal's size in the reference run right after the run starts, once the backup
     // context is open, once the first file is quarantined, in the middle of the copy, just
@@ -338,9 +343,9 @@ TEST_SUITE("crash-matrix-copy") {
       std::function<bool(const MatrixWorld&)> reached;
     };
     std::vector<Moment> moments;
-    for (const std::string& prefix : {std::string("run-started"), std::string("context-opened"),
-                                      std::string("file-cleared"), std::string("file-progress"),
-                                      std::string("step-started step=restore.complete")}) {
+    for (const std::string& prefix :
+         {std::string("run-started"), std::string("context-opened"), std::string("file-cleared"),
+          std::string("file-progress"), std::string("step-started step=restore.complete")}) {
       const std::uint64_t size = ref.journal_size[first_record(prefix)];
       moments.push_back({"journal holds " + prefix + " (" + std::to_string(size) + " bytes)",
                          [size](const MatrixWorld& w) { return size_of(w.state / "journal") >= size; }});

@@ -25,20 +25,19 @@ enum class Reach {
 };
 
 const char* const k_password_env = "ADRESTORE_DSRM_PASSWORD=matrix-Passw0rd";
-const char* const k_credentials =
-    "  credentials:\n"
-    "    user: Administrator\n"
-    "    domain: DC01\n"
-    "    passwordFrom: env:ADRESTORE_DSRM_PASSWORD\n";
+const char* const k_credentials = "  credentials:\n"
+                                  "    user: Administrator\n"
+                                  "    domain: DC01\n"
+                                  "    passwordFrom: env:ADRESTORE_DSRM_PASSWORD\n";
 const char* const k_locations_fail = "    onLocationsFailure: fail\n";  // under spec.restore
 
 struct CallRow {
   const char* call;
-  const char* step;      // the step that makes the call, and fails
-  int exit_code;         // cli.md: 3 the restore failed safely
+  const char* step;  // the step that makes the call, and fails
+  int exit_code;     // cli.md: 3 the restore failed safely
   Reach reach;
   std::vector<const char*> documented;  // the HRESULTs the reference lists for the call
-  const char* source;    // where: shared/reference/ntds-api.md section, doc/simulator.md
+  const char* source;                   // where: shared/reference/ntds-api.md section, doc/simulator.md
   const char* plan_extra;
 };
 
@@ -46,6 +45,7 @@ struct CallRow {
 // DsBackupFree (after DsRestoreGetDatabaseLocations), which returns nothing and cannot fail.
 // DsSetAuthIdentity is made only with spec.credentials, so its row adds them.
 const std::vector<CallRow>& call_table() {
+  // clang-format off
   static const std::vector<CallRow> rows = {
       // call                          step                      exit reach              documented HRESULTs
       {"DsSetAuthIdentity",             "preflight.credentials",  3, Reach::untouched,   {},
@@ -70,13 +70,17 @@ const std::vector<CallRow>& call_table() {
        {"ERROR_INVALID_PARAMETER", "hrInvalidHandle"},
        "3.16; simulator.md: an unknown or ended handle", ""},
   };
+  // clang-format on
   return rows;
 }
 
 // Failures any RPC call can meet, whatever its page documents.
-const std::vector<const char*> k_generic = {"E_ACCESSDENIED",           "E_OUTOFMEMORY",
-                                            "RPC_S_SERVER_UNAVAILABLE", "HRESULT_FROM_WIN32(RPC_S_SERVER_UNAVAILABLE)",
-                                            "HRESULT_FROM_WIN32(ERROR_DISK_FULL)", "hrError"};
+const std::vector<const char*> k_generic = {"E_ACCESSDENIED",
+                                            "E_OUTOFMEMORY",
+                                            "RPC_S_SERVER_UNAVAILABLE",
+                                            "HRESULT_FROM_WIN32(RPC_S_SERVER_UNAVAILABLE)",
+                                            "HRESULT_FROM_WIN32(ERROR_DISK_FULL)",
+                                            "hrError"};
 
 ntds::HResult parse(const std::string& text) {
   auto hr = ntds::parse_hresult(text);
@@ -113,7 +117,8 @@ std::size_t count_calls(const std::vector<sim::CallRecord>& calls, const std::st
 }
 
 void check_untouched(const MatrixWorld& w) {
-  CHECK_MESSAGE(w.destination() == w.destination_before, "the destination changed although the restore stopped before files.clear");
+  CHECK_MESSAGE(w.destination() == w.destination_before,
+                "the destination changed although the restore stopped before files.clear");
   CHECK(w.quarantine().empty());
 }
 
@@ -122,7 +127,8 @@ void check_untouched(const MatrixWorld& w) {
 exec::RunState check_stopped_at(const MatrixWorld& w, const RunResult& r, int exit_code, const std::string& step,
                                 const std::vector<std::string>& said) {
   CHECK_MESSAGE(r.exit_code == exit_code, "exit " << r.exit_code << ": " << r.err);
-  for (const std::string& text : said) CHECK_MESSAGE(r.err.find(text) != std::string::npos, text << " not in: " << r.err);
+  for (const std::string& text : said)
+    CHECK_MESSAGE(r.err.find(text) != std::string::npos, text << " not in: " << r.err);
   const exec::RunState rs = w.run_state();
   REQUIRE(rs.outcome.has_value());
   CHECK(*rs.outcome == "failed");
@@ -205,7 +211,8 @@ TEST_SUITE("fault-matrix") {
       w.add_faults(nlohmann::json::array({{{"call", row.call}, {"hresult", code}}}));
       const RunResult r = w.run();
       REQUIRE_MESSAGE(r.exit_code == 0, r.err);
-      CHECK_MESSAGE(r.err.find("DsRestoreGetDatabaseLocations returned " + ntds::hresult_name(parse(code))) != std::string::npos,
+      CHECK_MESSAGE(r.err.find("DsRestoreGetDatabaseLocations returned " + ntds::hresult_name(parse(code))) !=
+                        std::string::npos,
                     r.err);
       check_restored(w);
       check_call_invariants(w.calls());
@@ -244,9 +251,8 @@ TEST_SUITE("fault-matrix") {
     CHECK(w.lost_files().empty());
     // DsRestoreRegisterComplete tells the DC the copy failed, with the cause, so AD DS stays down.
     const auto calls = w.calls();
-    const auto complete = std::find_if(calls.begin(), calls.end(), [](const sim::CallRecord& c) {
-      return c.call == "DsRestoreRegisterComplete";
-    });
+    const auto complete = std::find_if(calls.begin(), calls.end(),
+                                       [](const sim::CallRecord& c) { return c.call == "DsRestoreRegisterComplete"; });
     REQUIRE(complete != calls.end());
     CHECK(complete->args.at("state") == ntds::hresult_name(ntds::hresult_from_win32(ntds::k_error_disk_full)));
     check_call_invariants(calls);
