@@ -253,12 +253,16 @@ TEST_SUITE("crash-matrix") {
     }
 
     SUBCASE("damaged in the middle") {
-      MatrixWorld probe;
-      const std::size_t records = crashed(probe).second.size();
-      for (std::size_t k : {std::size_t{1}, records / 2, records - 1}) {
-        CAPTURE(k);
+      // The first record, one in the middle, and the one before the last. (How many records a
+      // crash at a byte count leaves varies a little: chunks are journaled as their flush ends.)
+      for (int which : {0, 1, 2}) {
+        CAPTURE(which);
         MatrixWorld w;
         const auto [bytes, offsets] = crashed(w);
+        const std::size_t records = offsets.size();
+        REQUIRE(records >= 3);
+        const std::size_t k = which == 0 ? 1 : which == 1 ? records / 2 : records - 1;
+        CAPTURE(k);
         std::string damaged = bytes;
         const std::uint64_t at = offsets[k - 1] + 30;  // a payload byte of record k
         damaged[at] = static_cast<char>(damaged[at] ^ 0x20);
