@@ -54,9 +54,9 @@ Status check_state_dir(const std::string& state_dir, const plan::Plan& plan, con
   const fs::path state = fs::absolute(state_dir).lexically_normal();
   const fs::path disks = fs::path(backend.world_dir) / "fs";
   const fs::path rel = state.lexically_relative(disks);
-  if (rel.empty() || rel.native().rfind("..", 0) == 0) return Status::ok();
+  if (rel.empty() || *rel.begin() == fs::path("..")) return Status::ok();
   std::vector<std::string> parts;
-  for (const auto& p : rel) parts.push_back(p.string());
+  for (const auto& p : rel) parts.push_back(p.u8string());  // u8: Windows paths are UTF-16
   if (parts.empty()) return Status::ok();
   std::string win;
   if (parts[0] == "UNC" && parts.size() >= 3) {
