@@ -18,6 +18,13 @@ std::string default_api() {
 #endif
 }
 
+std::string effective_api(const std::string& api, const std::string& world) {
+  if (!api.empty()) return api;
+  const char* env = std::getenv("ADRESTORE_SIM_WORLD");
+  if (!world.empty() || (env != nullptr && *env != '\0')) return "sim";
+  return default_api();
+}
+
 void add_backend_options(CLI::App* cmd, BackendOptions& options) {
   cmd->add_option("--api", options.api,
                   "Backend: sim (a simulated DC) or win32 (the real ntdsbcli.dll); default " + default_api())
@@ -28,7 +35,7 @@ void add_backend_options(CLI::App* cmd, BackendOptions& options) {
 
 Result<Backend> open_backend(const BackendOptions& options) {
   Backend b;
-  b.api_name = options.api.empty() ? default_api() : options.api;
+  b.api_name = effective_api(options.api, options.world);
   if (b.api_name == "win32") {
     return Status::error(Code::usage,
                          "--api win32 is not available in this build yet (see the README, 'Running on a domain "

@@ -6,6 +6,7 @@
 #include "backup/backup_driver.h"
 #include "base/text.h"
 #include "cli/app.h"
+#include "cli/backend.h"
 #include "cli/exit_codes.h"
 #include "sim/backend.h"
 
@@ -22,11 +23,6 @@ void add_backup_command(CLI::App& app, GlobalOptions& global, int& exit_code) {
   };
   auto opt = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand("backup", "Make a backup set (files + adrestore-backup.json) through the NTDS backup API");
-#ifdef _WIN32
-  opt->api = "win32";
-#else
-  opt->api = "sim";
-#endif
   cmd->add_option("--api", opt->api, "API backend: sim or win32")->check(CLI::IsMember({"sim", "win32"}));
   cmd->add_option("--world", opt->world, "Simulated world folder for --api sim (default: $ADRESTORE_SIM_WORLD)");
   cmd->add_option("--out", opt->out, "Backup set folder: a Windows path (inside the world with --api sim) or a host path")->required();
@@ -43,7 +39,7 @@ void add_backup_command(CLI::App& app, GlobalOptions& global, int& exit_code) {
       std::cerr << "adrestore: error: " << s.message() << "\n";
       exit_code = exit_code_for(s.code());
     };
-    if (opt->api != "sim") {
+    if (effective_api(opt->api, opt->world) != "sim") {
       fail(Status::error(Code::usage, "the win32 backend is not built into this adrestore; use --api sim"));
       return;
     }
