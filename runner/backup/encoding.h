@@ -4,6 +4,8 @@
 // reads the same on every machine.
 #pragma once
 
+#include "base/time.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -23,6 +25,6 @@ Result<std::vector<std::uint8_t>> decode_base64(std::string_view text);
 // years 1970-9999, calendar-checked (Feb 29 only in leap years, no second 60).
 Result<std::int64_t> parse_rfc3339_utc(std::string_view text);
 // The inverse; times before 1970 or after 9999 are clamped to those years' bounds.
-std::string format_rfc3339_utc(std::int64_t unix_seconds);
+using ::adrestore::format_rfc3339_utc;  // base/time.h
 
 }  // namespace adrestore::backup

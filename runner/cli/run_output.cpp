@@ -8,25 +8,9 @@
 #include <ctime>
 
 #include "base/text.h"
+#include "base/time.h"
 
 namespace adrestore::cli {
-namespace {
-
-std::string utc_now_rfc3339() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-#ifdef _WIN32
-  gmtime_s(&tm, &t);
-#else
-  gmtime_r(&t, &tm);
-#endif
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
-}  // namespace
-
 std::string format_rate(double bytes_per_second) {
   if (!(bytes_per_second > 0)) return "-";
   return format_bytes(static_cast<std::uint64_t>(bytes_per_second)) + "/s";
@@ -85,7 +69,7 @@ void RunOutput::say(const std::string& line) {
 
 void RunOutput::on_event(const exec::Event& e) {
   if (m_events) {
-    nlohmann::json j = {{"time", utc_now_rfc3339()}, {"type", e.type}};
+    nlohmann::json j = {{"time", format_rfc3339_utc(unix_now())}, {"type", e.type}};
     if (!e.step.empty()) j["step"] = e.step;
     if (!e.outcome.empty()) j["outcome"] = e.outcome;
     if (!e.message.empty()) j["message"] = e.message;
@@ -111,6 +95,9 @@ void RunOutput::on_event(const exec::Event& e) {
     }
   } else if (e.type == "warning") {
     line = "warning: " + e.message;
+  } else if (e.type == "hook-finished") {
+    if (m_log) m_log->info("hook {} {}: {}", e.step, e.outcome, e.message);
+    return;  // the step-finished line that follows says the same
   } else if (e.type == "file-done") {
     if (m_opt.verbosity < 1) {
       if (m_log) m_log->info("restored and verified {}", e.message);

@@ -1,5 +1,7 @@
 #include "exec/executor.h"
 
+#include "platform/fs.h"
+
 #include <chrono>
 #include <ctime>
 
@@ -58,6 +60,13 @@ RunOutcome journal_outcome_of(Outcome o) {
 }
 
 ExecResult run_plan(const plan::Plan& plan, const graph::StepGraph& graph, ExecEnv& env, const ExecOptions& options) {
+  if (auto existing = platform::stat_nofollow(journal_path(options.state_dir));
+      existing && existing->type != platform::FileType::missing) {
+    return {Outcome::refused, {},
+            options.state_dir + " already holds a run; continue it with 'adrestore resume --state " + options.state_dir +
+                "', look at it with 'adrestore status --state " + options.state_dir +
+                "', or start a new run with another --state"};
+  }
   auto writer = JournalWriter::create(options.state_dir);
   if (!writer) {
     return {Outcome::refused, {}, "cannot start a run in " + options.state_dir + ": " + writer.status().message()};

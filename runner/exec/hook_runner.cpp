@@ -1,5 +1,7 @@
 #include "exec/hook_runner.h"
 
+#include "base/time.h"
+
 #include <cstdio>
 #include <ctime>
 
@@ -12,19 +14,6 @@
 
 namespace adrestore::exec {
 namespace {
-
-std::string utc_now() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-#ifdef _WIN32
-  gmtime_s(&tm, &t);
-#else
-  gmtime_r(&t, &tm);
-#endif
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 std::string seconds_text(std::chrono::milliseconds d) {
   char buf[32];
@@ -205,7 +194,7 @@ HookResult run_hook(const plan::Hook& hook, const HookContext& ctx, const HookRu
 
   LogWriter log(file.get(), opts.secrets);
   log.line("==== adrestore hook " + result.name + " (" + plan::to_string(hook.phase) + "), run " +
-           shown(ctx.run_id, opts.secrets) + ", started " + utc_now() + " ====");
+           shown(ctx.run_id, opts.secrets) + ", started " + format_rfc3339_utc(unix_now()) + " ====");
   Result<Prepared> prepared = prepare(hook, ctx, opts);
   if (!prepared) {
     result.error = Status::error(prepared.status().code(), redact(prepared.status().message(), opts.secrets));

@@ -1,5 +1,7 @@
 #include "exec/run_setup.h"
 
+#include "base/time.h"
+
 #include <cstdlib>
 #include <ctime>
 #include <random>
@@ -11,19 +13,11 @@
 namespace adrestore::exec {
 
 std::string make_run_id() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-#ifdef _WIN32
-  gmtime_s(&tm, &t);
-#else
-  gmtime_r(&t, &tm);
-#endif
-  char stamp[32];
-  std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+  const std::string stamp = format_compact_utc(unix_now());
   std::random_device rd;
   char suffix[16];
   std::snprintf(suffix, sizeof suffix, "%06x", rd() & 0xFFFFFFu);
-  return std::string(stamp) + "-" + suffix;
+  return stamp + "-" + suffix;
 }
 
 std::string default_state_dir(const std::string& plan_name) {

@@ -136,6 +136,9 @@ ExecResult RunSteps::execute() {
     if (step.phase == graph::Phase::post_restart && !(m_resumed && m_resumed->restarted())) {
       continue;  // runs on resume after the restart
     }
+    if (m_resumed && m_resumed->restarted() && step.phase != graph::Phase::post_restart) {
+      continue;  // after the restart only the post-restart check remains; nothing to report
+    }
     if (const std::string why = skip_reason(step, decision); !why.empty()) {
       emit("step-finished", step.id, "skipped", why);
       continue;

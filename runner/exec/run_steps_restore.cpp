@@ -87,6 +87,21 @@ RunSteps::StepResult RunSteps::restore_locations() {
                                 "'adrestore journal dump --state " + m_opt.state_dir + "'");
     }
   }
+  // Quarantining is a rename, which cannot cross volumes: refuse now, before
+  // DsRestoreRegister, rather than in files.clear.
+  if (m_plan.quarantine && m_plan.existing_files == plan::ExistingFiles::quarantine) {
+    const WinPath& q = m_plan.quarantine->value;
+    for (const WinPath& d : res->directories) {
+      const bool same = q.root() == d.root() &&
+                        (q.root() == WinPath::Root::drive ? q.drive() == d.drive()
+                                                          : iequals(q.server(), d.server()) && iequals(q.share(), d.share()));
+      if (!same) {
+        return StepResult::fail("the quarantine " + q.str() + " (spec.restore.quarantine) is on another volume than the "
+                                "destination " + d.str() + "; quarantining is a rename, which cannot cross volumes. "
+                                "Choose a quarantine on the destination's volume, or leave it unset");
+      }
+    }
+  }
   m_resolution = std::move(*res);
   if (Status s = record(dr); !s) return StepResult::fail("cannot write the journal: " + s.message());
   std::string msg;
