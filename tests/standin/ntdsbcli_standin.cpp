@@ -199,7 +199,7 @@ HRESULT bad_param() { return static_cast<HRESULT>(ERROR_INVALID_PARAMETER); }
 
 extern "C" {
 
-HRESULT NTDSBCLI_API DsIsNTDSOnlineW(LPCWSTR szServerName, WINBOOL* pfNTDSOnline) {
+HRESULT NTDSBCLI_API DsIsNTDSOnlineW(LPCWSTR szServerName, BOOL* pfNTDSOnline) {
   return serve([&](StandIn&, sim::SimApi& api) {
     const auto server = arg(szServerName);
     if (!server || !pfNTDSOnline) return bad_param();
