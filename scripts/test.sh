@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: installs dependencies, builds with warnings as errors and with
-# ASan+UBSan, and runs every test in both builds. CI runs exactly this (.ci/run).
+# ASan+UBSan, and runs every test in both builds; then cross-builds for Windows with
+# mingw-w64 and runs the Windows tests under wine (scripts/windows.sh, doc/windows.md).
+# CI runs exactly this (.ci/run). ADRESTORE_SKIP_WINDOWS=1 leaves out the Windows stage.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -11,3 +13,7 @@ for preset in ci asan; do
   echo "== test: $preset"
   ctest --preset "$preset" -j"$(nproc)"
 done
+if [ -z "${ADRESTORE_SKIP_WINDOWS:-}" ]; then
+  echo "== build+test: windows (mingw-w64, wine)"
+  bash scripts/windows.sh
+fi

@@ -5,6 +5,9 @@
 #include "backup/verify.h"
 #include "base/text.h"
 #include "host/sim_disks.h"
+#ifdef _WIN32
+#include "host/win32_host.h"
+#endif
 #include "platform/fs.h"
 
 namespace adrestore::backup {
@@ -33,14 +36,22 @@ std::string manifest_diag_text(const plan::Diagnostic& d) {
 
 Result<SetReach> reach_backup_sets(const std::string& api, std::string world) {
   SetReach r;
-  if (api != "sim") {
-    // TODO(win32): real volumes through a Win32 Disks once host/ has one.
-    r.access.unreachable_reason = "the win32 backend cannot reach Windows volumes from this build";
-    return r;
-  }
   if (world.empty()) {
     const char* env = std::getenv("ADRESTORE_SIM_WORLD");
     if (env) world = env;
+  }
+  if (api != "sim") {
+#ifdef _WIN32
+    if (world.empty()) {  // on the DC: its own volumes (with a world: the stand-in rehearsal)
+      r.disks = host::make_native_disks();
+      r.access.disks = r.disks.get();
+      r.access.where = "this machine's volumes";
+      return r;
+    }
+#else
+    r.access.unreachable_reason = "the win32 backend cannot reach Windows volumes from this build";
+    return r;
+#endif
   }
   if (world.empty()) {
     r.access.unreachable_reason = "no --world given";

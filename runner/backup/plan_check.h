@@ -20,9 +20,10 @@ struct SetAccess {
   std::string where;                // what `disks` is, for the note when the set is absent ("the world W")
 };
 
-// How a command reaches backup sets: with api "sim", through the disks of the world `world`
-// (default $ADRESTORE_SIM_WORLD); without a world, or with "win32" off Windows, not at all
-// (access.disks is null and says why). A world that is not a directory is a usage error.
+// How a command reaches backup sets: through the disks of the world `world` (default
+// $ADRESTORE_SIM_WORLD) when there is one; with "win32" on Windows and no world, through this
+// machine's volumes; otherwise (no world, or "win32" off Windows) not at all (access.disks
+// is null and says why). A world that is not a directory is a usage error.
 struct SetReach {
   std::unique_ptr<host::Disks> disks;
   SetAccess access;  // access.disks points into `disks`

@@ -8,6 +8,11 @@
 #include "sim/backend.h"
 #include "sim/crash_points.h"
 
+#ifdef _WIN32
+#include "host/win32_host.h"
+#include "ntds/api_win32.h"
+#endif
+
 namespace adrestore::cli {
 
 std::string default_api() {
@@ -18,6 +23,20 @@ std::string default_api() {
 #endif
 }
 
+namespace {
+
+bool world_named(const std::string& world) {
+  const char* env = std::getenv("ADRESTORE_SIM_WORLD");
+  return !world.empty() || (env != nullptr && *env != '\0');
+}
+
+}  // namespace
+
+std::string effective_api(const std::string& api, const std::string& world) {
+  if (!api.empty()) return api;
+  return world_named(world) ? "sim" : default_api();
+}
+
 void add_backend_options(CLI::App* cmd, BackendOptions& options) {
   cmd->add_option("--api", options.api,
                   "Backend: sim (a simulated DC) or win32 (the real ntdsbcli.dll); default " + default_api())
@@ -26,19 +45,57 @@ void add_backend_options(CLI::App* cmd, BackendOptions& options) {
                   "With --api sim: the simulated world directory (default: $ADRESTORE_SIM_WORLD)");
 }
 
+#ifdef _WIN32
+namespace {
+
+// --api win32 without a world: the real DC (ntdsbcli.dll, this machine, its volumes).
+Backend real_dc_backend(ntds::Win32ApiLoad load) {
+  Backend b;
+  b.api_name = "win32";
+  b.api = std::move(load.api);
+  b.host = host::make_win32_host(platform::system_process_runner());
+  b.disks = host::make_native_disks();
+  b.faults = std::make_unique<exec::NoFaults>();
+  const char* path = std::getenv("PATH");
+  b.resolve_program = exec::disks_program_resolver(*b.disks, path ? path : "");
+  return b;
+}
+
+}  // namespace
+#endif
+
 Result<Backend> open_backend(const BackendOptions& options) {
   Backend b;
-  b.api_name = options.api.empty() ? default_api() : options.api;
+  b.api_name = effective_api(options.api, options.world);
+  std::unique_ptr<ntds::Api> win32_api;
   if (b.api_name == "win32") {
+#ifdef _WIN32
+    auto load = ntds::load_win32_api();
+    if (!load) return load.status();
+    if (!world_named(options.world)) return real_dc_backend(std::move(*load));
+    // --api win32 with a world: a rehearsal through the DLL ABI, for tests. The stand-in
+    // ntdsbcli.dll serves the world's simulated DC; host facts and disks come from the same
+    // world. The real DLL talks to this machine, so mixing it with a world is refused.
+    if (!load->test_override) {
+      return Status::error(Code::usage, "--api win32 with a simulated world needs the stand-in ntdsbcli.dll (" +
+                                            std::string(ntds::k_ntdsbcli_dll_env) +
+                                            ", test builds only); on a domain controller, leave out --world");
+    }
+    win32_api = std::move(load->api);
+#else
     return Status::error(Code::usage,
-                         "--api win32 is not available in this build yet (see the README, 'Running on a domain "
-                         "controller'); use --api sim to rehearse");
+                         "--api win32 needs the Windows build of adrestore (doc/windows.md); use --api sim to rehearse");
+#endif
   }
   auto sim = sim::open_sim_backend(options.world);
   if (!sim) return sim.status();
   b.world = sim->world;
   b.world_dir = std::filesystem::absolute(b.world->dir()).lexically_normal().string();
-  b.api = std::move(sim->api);
+  if (win32_api) {
+    b.api = std::move(win32_api);
+  } else {
+    b.api = std::move(sim->api);
+  }
   b.host = std::move(sim->host);
   b.faults = std::make_unique<sim::CrashPoints>(b.world);
   const char* path = std::getenv("PATH");
@@ -54,9 +111,9 @@ Status check_state_dir(const std::string& state_dir, const plan::Plan& plan, con
   const fs::path state = fs::absolute(state_dir).lexically_normal();
   const fs::path disks = fs::path(backend.world_dir) / "fs";
   const fs::path rel = state.lexically_relative(disks);
-  if (rel.empty() || rel.native().rfind("..", 0) == 0) return Status::ok();
+  if (rel.empty() || *rel.begin() == fs::path("..")) return Status::ok();
   std::vector<std::string> parts;
-  for (const auto& p : rel) parts.push_back(p.string());
+  for (const auto& p : rel) parts.push_back(p.u8string());  // u8: Windows paths are UTF-16
   if (parts.empty()) return Status::ok();
   std::string win;
   if (parts[0] == "UNC" && parts.size() >= 3) {

@@ -39,6 +39,10 @@ struct Backend {
 };
 
 std::string default_api();
+// The backend a command uses: `api` when given; else "sim" when a world is named (--world or
+// $ADRESTORE_SIM_WORLD), since a world only means anything to the simulator; else the
+// platform's default (win32 on Windows, sim elsewhere).
+std::string effective_api(const std::string& api, const std::string& world);
 // Adds --api and --world to a command.
 void add_backend_options(CLI::App* cmd, BackendOptions& options);
 Result<Backend> open_backend(const BackendOptions& options);

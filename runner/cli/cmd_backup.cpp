@@ -6,6 +6,7 @@
 #include "backup/backup_driver.h"
 #include "base/text.h"
 #include "cli/app.h"
+#include "cli/backend.h"
 #include "cli/exit_codes.h"
 #include "sim/backend.h"
 
@@ -22,11 +23,6 @@ void add_backup_command(CLI::App& app, GlobalOptions& global, int& exit_code) {
   };
   auto opt = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand("backup", "Make a backup set (files + adrestore-backup.json) through the NTDS backup API");
-#ifdef _WIN32
-  opt->api = "win32";
-#else
-  opt->api = "sim";
-#endif
   cmd->add_option("--api", opt->api, "API backend: sim or win32")->check(CLI::IsMember({"sim", "win32"}));
   cmd->add_option("--world", opt->world, "Simulated world folder for --api sim (default: $ADRESTORE_SIM_WORLD)");
   cmd->add_option("--out", opt->out, "Backup set folder: a Windows path (inside the world with --api sim) or a host path")->required();
@@ -43,10 +39,6 @@ void add_backup_command(CLI::App& app, GlobalOptions& global, int& exit_code) {
       std::cerr << "adrestore: error: " << s.message() << "\n";
       exit_code = exit_code_for(s.code());
     };
-    if (opt->api != "sim") {
-      fail(Status::error(Code::usage, "the win32 backend is not built into this adrestore; use --api sim"));
-      return;
-    }
     backup::BackupOptions o;
     auto chunk = parse_size(opt->chunk_size);
     auto read = parse_size(opt->read_size);
@@ -57,16 +49,22 @@ void add_backup_command(CLI::App& app, GlobalOptions& global, int& exit_code) {
     o.chunk_size = *chunk;
     o.read_size = static_cast<std::uint32_t>(*read);
     o.truncate_logs = !opt->no_truncate;
-    auto backend = sim::open_sim_backend(opt->world);
+    auto backend = open_backend(BackendOptions{opt->api, opt->world});
     if (!backend) return fail(backend.status());
-    auto out = sim::world_or_host_path(*backend->world, opt->out);
-    if (!out) return fail(out.status().with_context("--out"));
-    o.out_dir = *out;
-    if (auto snap = backend->world->snapshot()) o.now_unix = static_cast<std::int64_t>(std::time(nullptr)) + snap->clock_offset;
+    o.out_dir = opt->out;
+    o.now_unix = static_cast<std::int64_t>(std::time(nullptr));
+    if (backend->world) {
+      auto out = sim::world_or_host_path(*backend->world, opt->out);
+      if (!out) return fail(out.status().with_context("--out"));
+      o.out_dir = *out;
+      if (auto snap = backend->world->snapshot()) o.now_unix += snap->clock_offset;
+    }
     auto result = backup::run_backup(*backend->api, *backend->host, o);
     if (!result) return fail(result.status());
     // A corrupt fault in the world damages the set as soon as it exists (doc/simulator.md).
-    if (Status s = backend->world->apply_corrupt_faults(o.out_dir); !s) return fail(s);
+    if (backend->world) {
+      if (Status s = backend->world->apply_corrupt_faults(o.out_dir); !s) return fail(s);
+    }
     for (const std::string& w : result->warnings) std::cerr << "adrestore: warning: " << w << "\n";
     if (global.verbosity >= 0) {
       std::uint64_t bytes = 0;

@@ -18,10 +18,14 @@
 namespace adrestore::cli {
 namespace {
 
-const char* k_no_restart_warning =
-    "DO NOT RESTART THIS DC INTO NORMAL MODE. DsRestoreRegister is done and DsRestoreRegisterComplete has not "
-    "reported success: AD DS would try to recover a half-restored database. Resume the run (or run it again) "
-    "until restore.complete succeeds.";
+std::string no_restart_warning(const exec::RunState& s) {
+  const bool maybe = s.step("restore.register").status == exec::StepStatus::running;
+  return std::string("DO NOT RESTART THIS DC INTO NORMAL MODE. ") +
+         (maybe ? "The run stopped inside restore.register, so DsRestoreRegister may have been called, and "
+                : "DsRestoreRegister is done and ") +
+         "DsRestoreRegisterComplete has not reported success: AD DS would try to recover a half-restored "
+         "database. Resume the run (or run it again) until restore.complete succeeds.";
+}
 
 std::string status_line(const exec::RunState& s, bool lock_held) {
   if (s.outcome) {
@@ -108,7 +112,7 @@ void add_status_command(CLI::App& app, GlobalOptions& global, int& exit_code) {
       for (const std::string& w : contents->warnings) std::cout << "warning: " << escape_for_terminal(w) << "\n";
       if (s.must_not_restart()) {
         const bool color = global.use_color(1);
-        std::cout << "\n" << (color ? "\033[1;31m" : "") << "!!! " << k_no_restart_warning << (color ? "\033[0m" : "")
+        std::cout << "\n" << (color ? "\033[1;31m" : "") << "!!! " << no_restart_warning(s) << (color ? "\033[0m" : "")
                   << "\n";
       }
       std::cout << "\nSteps so far:\n";

@@ -9,6 +9,7 @@
 #include "base/embedded.h"
 #include "base/text.h"
 #include "cli/app.h"
+#include "cli/backend.h"
 #include "cli/exit_codes.h"
 #include "cli/find_files.h"
 #include "cli/report.h"
@@ -30,11 +31,7 @@ void add_validate_command(CLI::App& app, GlobalOptions& global, int& exit_code) 
     std::vector<std::string> paths;
     std::string format = "text";
     std::string junit;
-#ifdef _WIN32
-    std::string api = "win32";
-#else
-    std::string api = "sim";
-#endif
+    std::string api;  // empty: effective_api() decides
     std::string world;
   };
   auto opt = std::make_shared<Options>();
@@ -66,7 +63,7 @@ void add_validate_command(CLI::App& app, GlobalOptions& global, int& exit_code) 
       exit_code = k_exit_usage;
       return;
     }
-    auto reach = backup::reach_backup_sets(opt->api, opt->world);
+    auto reach = backup::reach_backup_sets(effective_api(opt->api, opt->world), opt->world);
     if (!reach) {
       std::cerr << "adrestore: error: " << reach.status().message() << "\n";
       exit_code = k_exit_usage;

@@ -202,9 +202,14 @@ class FileCopier {
       case PipelineFailure::short_input:
         return Status::error(Code::failed, dest + ": the backup file " + item.source.str() + " ends at offset " + at +
                                                ", before the " + std::to_string(item.size) + " bytes of the manifest");
-      case PipelineFailure::write:
-        return Status::error(Code::io, dest + ": write failed at offset " + at + ": " + r.status.message() +
-                                           ". Fix the cause (free space, permissions), then resume");
+      case PipelineFailure::write: {
+        // A full disk or a denied write keeps its code: files.copy turns it into the HRESULT
+        // it reports to DsRestoreRegisterComplete (ERROR_DISK_FULL, ERROR_ACCESS_DENIED).
+        const Code c = r.status.code();
+        return Status::error(c == Code::no_space || c == Code::access_denied ? c : Code::io,
+                             dest + ": write failed at offset " + at + ": " + r.status.message() +
+                                 ". Fix the cause (free space, permissions), then resume");
+      }
       case PipelineFailure::sync:
         return Status::error(Code::io, dest + ": flushing the copy to disk failed before offset " + at + ": " +
                                            r.status.message());

@@ -39,7 +39,10 @@ const StepState& RunState::step(const std::string& id) const {
 }
 
 bool RunState::must_not_restart() const {
-  return succeeded("restore.register") && !succeeded("restore.complete");
+  // A process that died inside restore.register may or may not have called
+  // DsRestoreRegister: only the cautious answer is safe.
+  const StepStatus reg = step("restore.register").status;
+  return (reg == StepStatus::succeeded || reg == StepStatus::running) && !succeeded("restore.complete");
 }
 
 std::string hook_name_of(const std::string& step_id) {

@@ -47,8 +47,9 @@ struct RunState {
 
   const StepState& step(const std::string& id) const;
   bool succeeded(const std::string& id) const { return step(id).status == StepStatus::succeeded; }
-  // DsRestoreRegister is done and DsRestoreRegisterComplete has not reported success: the
-  // DC must not be restarted into normal mode now.
+  // DsRestoreRegister is done (or may be: the process died inside restore.register) and
+  // DsRestoreRegisterComplete has not reported success: the DC must not be restarted into
+  // normal mode now.
   bool must_not_restart() const;
   // The run has passed system.restart; resume only runs the post-restart check.
   bool restarted() const { return succeeded("system.restart"); }

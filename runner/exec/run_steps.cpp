@@ -28,7 +28,11 @@ std::int64_t RunSteps::now() const {
   return static_cast<std::int64_t>(std::time(nullptr));
 }
 
-std::string RunSteps::describe(ntds::HResult hr) const { return ntds::describe_hresult(hr); }
+std::string RunSteps::describe(ntds::HResult hr) const {
+  // Called right after the call that returned hr, so the backend's detail is about it.
+  const std::string detail = hr.ok() ? std::string() : m_env.api.failure_detail();
+  return ntds::describe_hresult(hr) + (detail.empty() ? "" : " (" + detail + ")");
+}
 
 Status RunSteps::record(RecordBody body) {
   if (m_journal_broken) return Status::error(Code::io, "the journal cannot be written");

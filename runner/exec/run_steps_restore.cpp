@@ -128,8 +128,12 @@ RunSteps::StepResult RunSteps::restore_complete() {
   const ntds::HResult hr = m_env.api.restore_register_complete(m_hbc, state);
   if (!hr.ok()) return StepResult::fail("DsRestoreRegisterComplete returned " + describe(hr), hr);
   if (!state.ok()) {
-    return StepResult::ok("reported the failure (" + describe(state) +
-                          "); AD DS will not start until a valid database is restored");
+    // The reported state goes into the journal with the step: resume tells a completed
+    // restore from a reported failure by it (plan_resume's restored_ok), and must copy on.
+    StepResult r = StepResult::ok("reported the failure (" + describe(state) +
+                                  "); AD DS will not start until a valid database is restored");
+    r.hresult = state;
+    return r;
   }
   return StepResult::ok("restore complete reported");
 }

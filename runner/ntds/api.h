@@ -114,6 +114,11 @@ class Api {
  public:
   virtual ~Api() = default;
   virtual const char* backend_name() const = 0;  // "sim" or "win32"
+  // When the last call failed in the backend itself rather than in the API (a malformed
+  // list or token from the DLL, text that does not convert to UTF-16), what went wrong;
+  // empty otherwise. The HRESULT of such a failure is hrError or hrInvalidParam, which alone
+  // would not say why.
+  virtual std::string failure_detail() const { return {}; }
 
   // DsIsNTDSOnline(server, &online).
   virtual HResult is_ntds_online(const std::string& server, bool& online) = 0;

@@ -107,6 +107,10 @@ TEST_SUITE("exec") {
     CHECK_FALSE(fs::exists(w.host("fs/E/NTDS.adrestore-quarantine")));
   }
 
+  // mingw's std::filesystem::create_symlink is "not implemented" (and Windows needs a
+  // privilege for symbolic links): the link cases run on POSIX; the Win32 link detection is
+  // tested in tests/platform/fs_win32_test.cpp with CreateSymbolicLinkW.
+#ifndef _WIN32
   TEST_CASE("files.clear refuses a symbolic link, never follows it, and moves nothing") {
     ClearWorld w;
     w.t.write("elsewhere/precious", "not to be touched");
@@ -121,6 +125,8 @@ TEST_SUITE("exec") {
     CHECK(testing::read_file(w.host("elsewhere/precious")) == "not to be touched");
   }
 
+#endif
+
   TEST_CASE("files.clear refuses a subfolder before anything is moved") {
     ClearWorld w;
     fs::create_directories(w.host("fs/F/Logs/sub"));
@@ -132,6 +138,7 @@ TEST_SUITE("exec") {
     CHECK_FALSE(fs::exists(w.host("fs/E/NTDS.adrestore-quarantine")));
   }
 
+#ifndef _WIN32  // a symbolic link: see above
   TEST_CASE("files.clear refuses a destination that is itself a link") {
     ClearWorld w;
     fs::create_directories(w.host("real"));
@@ -140,6 +147,7 @@ TEST_SUITE("exec") {
     REQUIRE_FALSE(r);
     CHECK(r.status().message().find("is a symbolic link or junction") != std::string::npos);
   }
+#endif
 
   TEST_CASE("files.clear treats a missing destination as empty and clears a repeated one once") {
     ClearWorld w;

@@ -237,6 +237,44 @@ TEST_SUITE("exec") {
     CHECK(testing::read_file(w.host("fs/E/NTDS/ntds.dit")) == data);
   }
 
+  TEST_CASE("a full disk, a read-only file system or a denied write in the middle of a copy keeps its cause and resumes") {
+    struct Cause {
+      Code code;
+      const char* text;
+    };
+    for (const Cause& cause : {Cause{Code::no_space, "no space left on device"}, Cause{Code::access_denied, "read-only file system"},
+                               Cause{Code::access_denied, "Permission denied"}}) {
+      CAPTURE(std::string(cause.text));
+      CopyWorld w;
+      const std::string data = random_bytes(6 * k_chunk, 12);
+      CopyItem item = w.backup("ntds.dit", data);
+      std::uint64_t written = 0;
+      w.disks.set_write_gate([&written, cause](const WinPath&, std::uint64_t bytes) {
+        if (written + bytes > 3 * k_chunk + 100) return Status::error(cause.code, cause.text);
+        written += bytes;
+        return Status::ok();
+      });
+      Status first = copy_files(w.disks, {item}, w.callbacks(), w.options);
+      REQUIRE_FALSE(first);
+      // The code decides the HRESULT files.copy hands to DsRestoreRegisterComplete.
+      CHECK(first.code() == cause.code);
+      CHECK_MESSAGE(first.message().find("E:\\NTDS\\ntds.dit: write failed at offset 196608: " + std::string(cause.text)) == 0,
+                    first.message());
+      CHECK(w.log.state.verified_offset == 3 * k_chunk);
+      CHECK(w.log.done.empty());
+      CHECK_FALSE(fs::exists(w.host("fs/E/NTDS/ntds.dit")));
+
+      w.disks.set_write_gate([](const WinPath&, std::uint64_t) { return Status::ok(); });  // the cause fixed
+      item.resume = w.log.state;
+      Status second = copy_files(w.disks, {item}, w.callbacks(), w.options);
+      REQUIRE_MESSAGE(second, second.message());
+      CHECK(w.log.restarts.empty());
+      CHECK(w.log.chunks.front().first == 0);
+      CHECK(w.log.chunks.back().first == 5);
+      CHECK(testing::read_file(w.host("fs/E/NTDS/ntds.dit")) == data);
+    }
+  }
+
   TEST_CASE("an error opening the partial copy fails cleanly with the file named") {
     CopyWorld w;
     CopyItem item = w.backup("ntds.dit", random_bytes(k_chunk, 9));

@@ -81,10 +81,23 @@ class MatrixWorld {
 // the backup set, the quarantine holds what was there before, the journal says succeeded.
 void check_restored(const MatrixWorld& w);
 
-// Checks the call sequence of calls.log: in each process's segment, prepare < locations <
-// register < complete < end order; DsRestoreEnd follows every successful DsRestorePrepare
-// of a process that was not killed; RegisterComplete(S_OK) only once.
-void check_call_invariants(const std::vector<sim::CallRecord>& calls, const std::vector<std::string>& killed_pids = {});
+// Checks the call sequence of calls.log, per process: prepare < locations < register <
+// complete < end; DsRestoreRegisterComplete only after a successful DsRestoreRegister and at
+// most once; and, for a process that was not killed, DsRestoreEnd after every successful
+// DsRestorePrepare and DsRestoreRegisterComplete after every successful DsRestoreRegister.
+// `killed_pids` {"*"} counts every process as killed. A process in `interrupted_pids`
+// (Ctrl-C) must still end its context but leaves DsRestoreRegisterComplete to the resume.
+void check_call_invariants(const std::vector<sim::CallRecord>& calls, const std::vector<std::string>& killed_pids = {},
+                           const std::vector<std::string>& interrupted_pids = {});
+
+// Every failed API call in calls.log was failed by a fault: the runner never used a handle of
+// a dead process or called out of order (what the simulator refuses by itself).
+void check_no_unforced_failures(const std::vector<sim::CallRecord>& calls);
+
+// The pid a calls.log line was made by, or empty.
+std::string call_pid(const sim::CallRecord& c);
+// The distinct pids of calls[from..], in order of first appearance.
+std::vector<std::string> pids_from(const std::vector<sim::CallRecord>& calls, std::size_t from);
 
 // A child process started in the background (its output goes to files).
 class Child {
@@ -97,12 +110,15 @@ class Child {
   void signal(int sig) const;
   // Waits for the end; returns the exit code, or -signal when killed.
   int wait(double timeout_seconds = 30);
+  // Whether the child has ended (then wait() returns at once).
+  bool poll();
   std::string out() const;
   std::string err() const;
 
  private:
   pid_t m_pid = -1;
   bool m_reaped = false;
+  int m_status = 0;
   std::filesystem::path m_out;
   std::filesystem::path m_err;
 };

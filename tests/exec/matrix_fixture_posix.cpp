@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <thread>
@@ -39,37 +40,78 @@ void require_ok(const RunResult& r, const std::string& what) {
 
 std::string yaml_quote(const std::string& s) { return "'" + s + "'"; }
 
+// A world made by sim init + backup + sim boot costs three runs of the binary (seconds under
+// ASan); the matrices need a hundred identical ones. So each distinct set of options is made
+// once per test process, in a template directory, and copied. A world holds no host path of
+// its own (Windows paths map into its fs/ folder), so a copy is a world of its own.
+class Templates {
+ public:
+  ~Templates() {
+    std::error_code ec;
+    if (!m_root.empty()) fs::remove_all(m_root, ec);
+  }
+  // The template world for `o`, made on first use.
+  fs::path world_for(const MatrixOptions& o) {
+    std::string key = o.database_size + "|" + o.log_size + "|" + o.chunk_size + "|" + o.read_size + "|" + o.world_overrides;
+    for (const auto& [name, content] : o.existing_files) key += "|f:" + name + "=" + content;
+    for (const auto& [name, script] : o.programs) key += "|p:" + name + "=" + script;
+    auto it = m_worlds.find(key);
+    if (it != m_worlds.end()) return it->second;
+    if (m_root.empty()) m_root = fs::temp_directory_path() / ("adrestore-matrix-templates-" + std::to_string(::getpid()));
+    const fs::path dir = m_root / std::to_string(m_worlds.size());
+    fs::remove_all(dir);  // what a failed attempt left
+    fs::create_directories(dir);
+    make(o, dir);
+    return m_worlds.emplace(key, dir / "world").first->second;
+  }
+
+ private:
+  static void make(const MatrixOptions& o, const fs::path& dir) {
+    const fs::path world = dir / "world";
+    std::string overrides = "existingFiles:\n";
+    for (const auto& [name, content] : o.existing_files) {
+      overrides += "  - {path: " + yaml_quote("C:\\Windows\\NTDS\\" + name) + ", content: " + nlohmann::json(content).dump() + "}\n";
+    }
+    if (o.existing_files.empty()) overrides.clear();
+    overrides += o.world_overrides;
+    if (overrides.empty()) overrides = "{}\n";
+    const fs::path from = dir / "world-overrides.yaml";
+    write_file(from, overrides);
+    require_ok(run_adrestore({"-q", "sim", "init", world.string(), "--dc", "DC01.corp.example.com", "--database-size",
+                              o.database_size, "--logs", "3", "--log-size", o.log_size, "--from", from.string()}),
+               "sim init");
+    require_ok(run_adrestore({"-q", "backup", "--api", "sim", "--world", world.string(), "--out", "D:\\Backups\\DC01",
+                              "--chunk-size", o.chunk_size, "--read-size", o.read_size}),
+               "backup");
+    require_ok(run_adrestore({"-q", "sim", "boot", world.string(), "--dsrm"}), "sim boot --dsrm");
+    for (const auto& [win, script] : o.programs) {
+      std::string rel = win.substr(0, 1) + "/" + win.substr(3);
+      for (char& c : rel) {
+        if (c == '\\') c = '/';
+      }
+      const fs::path p = world / "fs" / rel;
+      fs::create_directories(p.parent_path());
+      write_file(p, script);
+      ::chmod(p.c_str(), 0755);
+    }
+  }
+
+  fs::path m_root;
+  std::map<std::string, fs::path> m_worlds;
+};
+
+Templates& templates() {
+  static Templates t;
+  return t;
+}
+
 }  // namespace
 
 MatrixWorld::MatrixWorld(const MatrixOptions& o) {
   world = tmp / "world";
   state = tmp / "state";
   plan = tmp / "plan.yaml";
-  std::string overrides = "existingFiles:\n";
-  for (const auto& [name, content] : o.existing_files) {
-    overrides += "  - {path: " + yaml_quote("C:\\Windows\\NTDS\\" + name) + ", content: " + nlohmann::json(content).dump() + "}\n";
-  }
-  if (o.existing_files.empty()) overrides.clear();
-  overrides += o.world_overrides;
-  if (overrides.empty()) overrides = "{}\n";
-  const std::string from = tmp.write("world-overrides.yaml", overrides);
-  require_ok(run_adrestore({"-q", "sim", "init", world.string(), "--dc", "DC01.corp.example.com", "--database-size", o.database_size,
-                            "--logs", "3", "--log-size", o.log_size, "--from", from}),
-             "sim init");
-  require_ok(run_adrestore({"-q", "backup", "--api", "sim", "--world", world.string(), "--out", "D:\\Backups\\DC01", "--chunk-size",
-                            o.chunk_size, "--read-size", o.read_size}),
-             "backup");
-  require_ok(run_adrestore({"-q", "sim", "boot", world.string(), "--dsrm"}), "sim boot --dsrm");
-  for (const auto& [win, script] : o.programs) {
-    std::string rel = win.substr(0, 1) + "/" + win.substr(3);
-    for (char& c : rel) {
-      if (c == '\\') c = '/';
-    }
-    const fs::path p = world / "fs" / rel;
-    fs::create_directories(p.parent_path());
-    write_file(p, script);
-    ::chmod(p.c_str(), 0755);
-  }
+  fs::copy(templates().world_for(o), world, fs::copy_options::recursive | fs::copy_options::copy_symlinks);
   write_file(plan,
              "apiVersion: adrestore/v1\n"
              "kind: RestorePlan\n"
@@ -232,7 +274,19 @@ std::string pid_of(const sim::CallRecord& c) {
 
 }  // namespace
 
-void check_call_invariants(const std::vector<sim::CallRecord>& calls, const std::vector<std::string>& killed_pids) {
+std::string call_pid(const sim::CallRecord& c) { return pid_of(c); }
+
+std::vector<std::string> pids_from(const std::vector<sim::CallRecord>& calls, std::size_t from) {
+  std::vector<std::string> out;
+  for (std::size_t i = from; i < calls.size(); ++i) {
+    const std::string pid = pid_of(calls[i]);
+    if (!pid.empty() && std::find(out.begin(), out.end(), pid) == out.end()) out.push_back(pid);
+  }
+  return out;
+}
+
+void check_call_invariants(const std::vector<sim::CallRecord>& calls, const std::vector<std::string>& killed_pids,
+                           const std::vector<std::string>& interrupted_pids) {
   std::vector<std::string> order;
   std::map<std::string, std::vector<const sim::CallRecord*>> by_pid;
   for (const auto& c : calls) {
@@ -242,25 +296,43 @@ void check_call_invariants(const std::vector<sim::CallRecord>& calls, const std:
     if (!by_pid.count(pid)) order.push_back(pid);
     by_pid[pid].push_back(&c);
   }
-  int completes_ok = 0;
   for (const std::string& pid : order) {
     CAPTURE(pid);
     int rank = -1;
     bool prepared = false;
+    bool registered = false;
     bool ended_after_prepare = false;
+    int completes = 0;
     for (const sim::CallRecord* c : by_pid[pid]) {
       CAPTURE(c->line);
       const int r = restore_rank(c->call);
       CHECK_MESSAGE(r >= rank, "restore calls out of order in one process");
       rank = r;
       if (r == 0 && c->hresult.ok()) prepared = true;
+      if (r == 2 && c->hresult.ok()) registered = true;
+      if (r == 3) {
+        CHECK_MESSAGE(registered, "DsRestoreRegisterComplete without a successful DsRestoreRegister in its process");
+        ++completes;
+      }
       if (r == 4 && prepared) ended_after_prepare = true;
-      if (r == 3 && c->hresult.ok()) ++completes_ok;
     }
-    const bool killed = std::find(killed_pids.begin(), killed_pids.end(), pid) != killed_pids.end() || killed_pids == std::vector<std::string>{"*"};
-    if (prepared && !killed) CHECK_MESSAGE(ended_after_prepare, "DsRestoreEnd missing after a successful DsRestorePrepare");
+    // A process registers once and completes that registration once. (A resumed process
+    // registers again, and completes again: the context of the first one died with it.)
+    CHECK_MESSAGE(completes <= 1, "DsRestoreRegisterComplete called more than once in one process");
+    const bool killed = std::find(killed_pids.begin(), killed_pids.end(), pid) != killed_pids.end() ||
+                        killed_pids == std::vector<std::string>{"*"};
+    if (killed) continue;
+    if (prepared) CHECK_MESSAGE(ended_after_prepare, "DsRestoreEnd missing after a successful DsRestorePrepare");
+    const bool interrupted = std::find(interrupted_pids.begin(), interrupted_pids.end(), pid) != interrupted_pids.end();
+    if (registered && !interrupted) CHECK_MESSAGE(completes == 1, "DsRestoreRegisterComplete missing after a successful DsRestoreRegister");
   }
-  CHECK(completes_ok <= 1);
+}
+
+void check_no_unforced_failures(const std::vector<sim::CallRecord>& calls) {
+  for (const auto& c : calls) {
+    if (c.is_void || c.hresult.ok() || c.injected) continue;
+    FAIL_CHECK("an API call failed without a fault making it fail (a stale handle?): " << c.line);
+  }
 }
 
 Child::Child(const std::vector<std::string>& argv, const fs::path& out_dir, const std::vector<std::string>& env)
@@ -293,27 +365,31 @@ Child::~Child() {
   }
 }
 
-void Child::signal(int sig) const { ::kill(m_pid, sig); }
+void Child::signal(int sig) const {
+  if (!m_reaped) ::kill(m_pid, sig);
+}
+
+bool Child::poll() {
+  if (m_reaped) return true;
+  if (::waitpid(m_pid, &m_status, WNOHANG) == m_pid) m_reaped = true;
+  return m_reaped;
+}
 
 int Child::wait(double timeout_seconds) {
   const auto start = std::chrono::steady_clock::now();
-  int st = 0;
-  for (;;) {
-    const pid_t r = ::waitpid(m_pid, &st, WNOHANG);
-    if (r == m_pid) break;
+  while (!poll()) {
     if (std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() > timeout_seconds) {
       ::kill(-m_pid, SIGKILL);
       ::kill(m_pid, SIGKILL);
-      ::waitpid(m_pid, &st, 0);
+      ::waitpid(m_pid, &m_status, 0);
       m_reaped = true;
       FAIL("child timed out");
       return -999;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
-  m_reaped = true;
-  if (WIFEXITED(st)) return WEXITSTATUS(st);
-  return -WTERMSIG(st);
+  if (WIFEXITED(m_status)) return WEXITSTATUS(m_status);
+  return -WTERMSIG(m_status);
 }
 
 std::string Child::out() const { return read_file(m_out); }

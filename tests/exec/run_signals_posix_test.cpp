@@ -68,8 +68,10 @@ TEST_SUITE("exec") {
       o.chunk_size = "64Ki";  // 128 journaled chunks: a copy slow enough to be caught in the middle
       MatrixWorld w(o);
       const fs::path events = w.tmp / "events.jsonl";
+      std::string interrupted_pid;
       {
         Child run(adrestore_argv(w.run_args({"--events", events.string()})), w.tmp.path());
+        interrupted_pid = std::to_string(run.pid());
         const bool copying = wait_until([&] {
           auto j = journal_now(w);
           return j && !database_destination(*j).empty();
@@ -114,7 +116,8 @@ TEST_SUITE("exec") {
       CHECK(*j->state.finished() == exec::RunOutcome::interrupted);
       const std::string calls = restore_calls(w);
       CHECK(calls == "DsRestorePrepare DsRestoreGetDatabaseLocations DsRestoreRegister DsRestoreEnd");
-      check_call_invariants(w.calls());
+      // Interrupted, not failed: DsRestoreRegisterComplete is left to the resumed run.
+      check_call_invariants(w.calls(), {}, {interrupted_pid});
 
       // Registered and not completed: status says so, loudly.
       const RunResult st = run_adrestore({"status", "--state", w.state.string()});
@@ -124,7 +127,7 @@ TEST_SUITE("exec") {
       const RunResult r = w.resume({"--events", events.string()});
       REQUIRE_MESSAGE(r.exit_code == 0, r.err);
       check_restored(w);
-      check_call_invariants(w.calls());
+      check_call_invariants(w.calls(), {}, {interrupted_pid});
       // The partial database was continued from its last verified chunk, not started over.
       j = journal_now(w);
       REQUIRE(j);
@@ -206,10 +209,19 @@ TEST_SUITE("exec") {
       CHECK(contains(done.text, "Status: completed"));
       CHECK_FALSE(done.must_not_restart);
     }
-    SUBCASE("killed before DsRestoreRegister: no warning") {
+    SUBCASE("killed inside restore.register: warned, since DsRestoreRegister may have been called") {
       MatrixWorld w(quick_options());
-      run_killed_at(w, "restore.register");
+      run_killed_at(w, "restore.register");  // after its start is journaled, before the call
       CHECK(restore_calls(w) == "DsRestorePrepare DsRestoreGetDatabaseLocations");
+      const StatusSeen st = status_of(w);
+      CHECK_MESSAGE(contains(st.text, k_no_restart), st.text);
+      CHECK(contains(st.text, "may have been called"));
+      CHECK(st.must_not_restart);
+    }
+    SUBCASE("killed before restore.register: no warning") {
+      MatrixWorld w(quick_options());
+      run_killed_at(w, "restore.locations");
+      CHECK(restore_calls(w) == "DsRestorePrepare");
       const StatusSeen st = status_of(w);
       CHECK_FALSE(contains(st.text, k_no_restart));
       CHECK(contains(st.text, "resumable"));

@@ -84,7 +84,7 @@ TEST_SUITE("platform") {
 
   TEST_CASE("Win32 errors carry the system's text and code") {
     Status s = win32::error_status("cannot open", "C:\\x", ERROR_ACCESS_DENIED);
-    CHECK(s.code() == Code::io);
+    CHECK(s.code() == Code::access_denied);
     CHECK(s.message().find("cannot open C:\\x: ") == 0);
     CHECK(s.message().find("(error 5)") != std::string::npos);
     CHECK(s.message().size() > std::string("cannot open C:\\x:  (error 5)").size());  // some text
