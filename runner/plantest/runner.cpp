@@ -21,8 +21,6 @@
 #include "sim/content.h"
 #include "sim/world_init.h"
 
-extern char** environ;
-
 namespace adrestore::plantest {
 namespace {
 
@@ -69,15 +67,10 @@ Result<WinPath> win(const std::string& text, const std::string& what) {
 }
 
 std::vector<std::string> child_env() {
-  std::vector<std::string> env;
-  bool has_password = false;
-  for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
-    std::string v(*e);
-    if (starts_with(v, "ADRESTORE_SIM_WORLD=")) continue;  // the test names its world explicitly
-    if (starts_with(v, "ADRESTORE_DSRM_PASSWORD=")) has_password = true;
-    env.push_back(std::move(v));
-  }
-  if (!has_password) env.push_back(std::string("ADRESTORE_DSRM_PASSWORD=") + k_test_password);
+  const platform::EnvNameCase c = platform::native_env_name_case();
+  std::vector<std::string> env = platform::current_environment();
+  platform::unset_env(env, "ADRESTORE_SIM_WORLD", c);  // the test names its world explicitly
+  if (!platform::get_env(env, "ADRESTORE_DSRM_PASSWORD", c)) platform::set_env(env, "ADRESTORE_DSRM_PASSWORD", k_test_password, c);
   return env;
 }
 
