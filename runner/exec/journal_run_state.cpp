@@ -47,6 +47,7 @@ RunState run_state_from_journal(const JournalContents& journal) {
   for (const auto& [id, s] : st.steps()) {
     StepState out;
     out.status = status_of(s);
+    out.interrupted = out.status == StepStatus::failed && s.outcome == StepOutcome::interrupted;
     out.attempts = static_cast<int>(s.attempts);
     out.hresult = s.hresult.value_or(0);
     out.message = s.message;

@@ -122,14 +122,15 @@ std::vector<ResumeStep> plan_resume(const std::vector<std::string>& order, const
       } else if (st.status == StepStatus::succeeded || st.status == StepStatus::skipped) {
         rs.action = ResumeAction::skip;
         rs.reason = "finished; hooks are not run again";
-      } else if (st.status == StepStatus::running) {
+      } else if (st.status == StepStatus::running || st.interrupted) {
+        // Killed with the process, or by Ctrl-C: either way it may have done part of its work.
+        const std::string how = st.interrupted ? "was stopped by an interrupt while it ran" : "was running when the process died";
         auto it = idempotent.find(hook);
         if (it != idempotent.end() && it->second) {
-          rs.reason = "was running when the process died; idempotent, so it runs again";
+          rs.reason = how + "; idempotent, so it runs again";
         } else {
           rs.action = ResumeAction::need_decision;
-          rs.reason = "was running when the process died and is not idempotent: resume with --rerun-hook " + hook +
-                      " or --skip-hook " + hook;
+          rs.reason = how + " and is not idempotent: resume with --rerun-hook " + hook + " or --skip-hook " + hook;
         }
       } else if (st.status == StepStatus::failed) {
         rs.reason = "failed last time; runs again";

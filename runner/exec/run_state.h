@@ -16,6 +16,7 @@ const char* to_string(StepStatus s);
 
 struct StepState {
   StepStatus status = StepStatus::not_started;
+  bool interrupted = false;  // failed because Ctrl-C stopped it (a hook is killed mid-way)
   int attempts = 0;
   std::uint32_t hresult = 0;
   std::string message;
