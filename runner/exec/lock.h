@@ -67,5 +67,7 @@ Result<std::optional<LockHolder>> probe_lock(const std::string& state_dir);
 // every field checked; nullopt when it is not a complete record).
 std::string serialize_lock_holder(const LockHolder& h);
 std::optional<LockHolder> parse_lock_holder(const std::string& text);
+// 16 random hex digits for LockHolder::nonce.
+std::string random_nonce();
 
 }  // namespace adrestore::exec

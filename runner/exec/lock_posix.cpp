@@ -47,17 +47,6 @@ std::string this_boot_id() {
   return s;
 }
 
-std::string random_nonce() {
-  std::random_device rd;
-  static const char* hex = "0123456789abcdef";
-  std::string s;
-  for (int i = 0; i < 4; ++i) {
-    std::uint32_t v = rd();
-    for (int k = 0; k < 4; ++k, v >>= 4) s += hex[v & 0xF];
-  }
-  return s;
-}
-
 // Opens the lock file without following a link; refuses anything but a regular file.
 Result<int> open_lock_file(const std::string& path, int flags) {
   const int fd = ::open(path.c_str(), flags | O_CLOEXEC | O_NOFOLLOW, 0644);

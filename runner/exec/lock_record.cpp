@@ -1,4 +1,7 @@
 // The lock holder record and its message: shared by lock_posix.cpp and lock_win32.cpp.
+#include <cstdint>
+#include <random>
+
 #include <nlohmann/json.hpp>
 
 #include "base/text.h"
@@ -42,6 +45,17 @@ std::optional<LockHolder> parse_lock_holder(const std::string& text) {
     return std::nullopt;
   }
   return h;
+}
+
+std::string random_nonce() {
+  std::random_device rd;
+  static const char* hex = "0123456789abcdef";
+  std::string s;
+  for (int i = 0; i < 4; ++i) {
+    std::uint32_t v = rd();
+    for (int k = 0; k < 4; ++k, v >>= 4) s += hex[v & 0xF];
+  }
+  return s;
 }
 
 }  // namespace adrestore::exec

@@ -35,17 +35,6 @@ std::string this_host() {
   return w32::to_utf8(std::wstring_view(buf, n));
 }
 
-std::string random_nonce() {
-  std::random_device rd;
-  static const char* hex = "0123456789abcdef";
-  std::string s;
-  for (int i = 0; i < 4; ++i) {
-    std::uint32_t v = rd();
-    for (int k = 0; k < 4; ++k, v >>= 4) s += hex[v & 0xF];
-  }
-  return s;
-}
-
 // Opens <state_dir>\lock without following a reparse point; anything but a regular file is
 // refused. `access`/`share` decide whether this is the holder's open or a probe.
 Result<w32::Handle> open_lock_file(const std::string& path, DWORD access, DWORD share, DWORD disposition) {
