@@ -26,6 +26,33 @@ std::string key(const WinPath& p) { return to_lower_ascii(p.str()); }
 
 Status refuse(const std::string& msg) { return Status::error(Code::failed, msg); }
 
+// Every folder on the way to a quarantine folder must be a real folder or not exist yet: a link
+// or junction there would carry the cleared files to wherever it points (onto another volume
+// behind a mount point, say, where the rename fails halfway through a clear).
+Status check_quarantine_path(host::Disks& disks, const WinPath& destination, const WinPath& qdir) {
+  std::vector<WinPath> path{qdir};  // qdir, its parent, ... the volume's root
+  while (!path.back().segments().empty()) path.push_back(path.back().parent());
+  for (auto it = path.rbegin(); it != path.rend(); ++it) {
+    auto st = disks.stat(*it);
+    if (!st) return st.status();
+    switch (st->type) {
+      case platform::FileType::missing:
+        return Status::ok();  // made later, as real folders
+      case platform::FileType::directory:
+        continue;
+      case platform::FileType::symlink:
+        return refuse("the quarantine for " + destination.str() + " would be reached through " + it->str() +
+                      ", a symbolic link or junction; adrestore never moves files through a link. Choose a "
+                      "spec.restore.quarantine reached through real folders only (or existingFiles: delete), then "
+                      "resume");
+      default:
+        return refuse("the quarantine for " + destination.str() + " would be inside " + it->str() +
+                      ", which is not a folder; move it away by hand, then resume");
+    }
+  }
+  return Status::ok();
+}
+
 struct Move {
   WinPath from;
   std::optional<WinPath> to;
@@ -81,6 +108,7 @@ Result<ClearReport> clear_destinations(host::Disks& disks, const std::vector<Win
     if (!quarantine) break;
     auto q = quarantine_dir_for(d, dirs, options);
     if (!q) return q.status();
+    if (Status s = check_quarantine_path(disks, d, *q); !s) return s;
     qdirs.push_back(*q);
     if (!options.quarantine_root) keep.push_back(q->parent());
   }

@@ -147,7 +147,62 @@ TEST_SUITE("exec") {
     REQUIRE_FALSE(r);
     CHECK(r.status().message().find("is a symbolic link or junction") != std::string::npos);
   }
+
+  TEST_CASE("files.clear refuses a quarantine reached through a link, before anything moves") {
+    ClearWorld w;
+    fs::create_directories(w.host("fs/E/elsewhere"));
+    fs::create_directory_symlink(w.host("fs/E/elsewhere"), w.host("fs/E/Quarantine"));
+    ClearOptions o = w.options();
+    o.quarantine_root = wp("E:\\Quarantine");
+    auto r = clear_destinations(w.disks, {wp("E:\\NTDS")}, o, w.journal());
+    REQUIRE_FALSE(r);
+    CHECK(r.status().message() ==
+          "the quarantine for E:\\NTDS would be reached through E:\\Quarantine, a symbolic link or junction; "
+          "adrestore never moves files through a link. Choose a spec.restore.quarantine reached through real folders "
+          "only (or existingFiles: delete), then resume");
+
+    // A link deeper in the plan's quarantine, and the default quarantine beside the destination.
+    fs::create_directories(w.host("fs/E/Q2"));
+    fs::create_directory_symlink(w.host("fs/E/elsewhere"), w.host("fs/E/Q2/run1"));
+    o.quarantine_root = wp("E:\\Q2");
+    r = clear_destinations(w.disks, {wp("E:\\NTDS")}, o, w.journal());
+    REQUIRE_FALSE(r);
+    CHECK(r.status().message().find("reached through E:\\Q2\\run1, a symbolic link") != std::string::npos);
+    fs::create_directory_symlink(w.host("fs/E/elsewhere"), w.host("fs/E/NTDS.adrestore-quarantine"));
+    r = clear_destinations(w.disks, {wp("E:\\NTDS")}, w.options(), w.journal());
+    REQUIRE_FALSE(r);
+    CHECK(r.status().message().find("reached through E:\\NTDS.adrestore-quarantine, a symbolic link") !=
+          std::string::npos);
+
+    // A destination behind a link (a folder mount point, say): its quarantine is refused too,
+    // before the first destination's files move.
+    w.t.write("real/NTDS/ntds.dit", "old database");
+    fs::create_directory_symlink(w.host("real"), w.host("fs/F/DB"));
+    r = clear_destinations(w.disks, {wp("F:\\Logs"), wp("F:\\DB\\NTDS")}, w.options(), w.journal());
+    REQUIRE_FALSE(r);
+    CHECK(r.status().message().find("the quarantine for F:\\DB\\NTDS would be reached through F:\\DB, a symbolic "
+                                    "link") == 0);
+
+    CHECK(w.records.empty());
+    CHECK(fs::exists(w.host("fs/E/NTDS/ntds.dit")));
+    CHECK(fs::exists(w.host("fs/F/Logs/edb.chk")));
+    CHECK(fs::exists(w.host("real/NTDS/ntds.dit")));
+    CHECK(fs::is_empty(w.host("fs/E/elsewhere")));
+  }
 #endif
+
+  TEST_CASE("files.clear refuses a quarantine folder that is a file") {
+    ClearWorld w;
+    w.t.write("fs/E/Quarantine", "a file");
+    ClearOptions o = w.options();
+    o.quarantine_root = wp("E:\\Quarantine\\Sub");
+    auto r = clear_destinations(w.disks, {wp("E:\\NTDS")}, o, w.journal());
+    REQUIRE_FALSE(r);
+    CHECK(r.status().message().find("the quarantine for E:\\NTDS would be inside E:\\Quarantine, which is not a "
+                                    "folder") == 0);
+    CHECK(w.records.empty());
+    CHECK(fs::exists(w.host("fs/E/NTDS/ntds.dit")));
+  }
 
   TEST_CASE("files.clear treats a missing destination as empty and clears a repeated one once") {
     ClearWorld w;
