@@ -49,4 +49,12 @@ RunResult run_process(const std::vector<std::string>& argv, double timeout_secon
 RunResult run_adrestore(const std::vector<std::string>& args, double timeout_seconds = 20,
                         const std::vector<std::string>& extra_env = {});
 
+#ifdef _WIN32
+// True when the tests run under wine (ntdll exports wine_get_version).
+bool under_wine();
+// Makes `link` an empty folder that is a junction (a mount-point reparse point) to the
+// folder `target`, with FSCTL_SET_REPARSE_POINT. Returns an empty string, or why not.
+std::string make_junction(const std::filesystem::path& link, const std::filesystem::path& target);
+#endif
+
 }  // namespace adrestore::testing

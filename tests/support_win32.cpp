@@ -5,13 +5,17 @@
 #include <chrono>
 #include <cstdlib>
 #include <cwchar>
+#include <cstdint>
+#include <cstring>
 #include <cwctype>
 #include <fstream>
 #include <random>
 #include <sstream>
 #include <thread>
 
-#include "platform/win32.h"
+#include "platform/win32.h"  // windows.h, which winioctl.h needs first
+
+#include <winioctl.h>
 #include "support.h"
 
 namespace adrestore::testing {
@@ -220,6 +224,48 @@ RunResult run_adrestore(const std::vector<std::string>& args, double timeout_sec
   std::vector<std::string> argv{binary_path()};
   argv.insert(argv.end(), args.begin(), args.end());
   return run_process(argv, timeout_seconds, extra_env);
+}
+
+bool under_wine() {
+  HMODULE ntdll = ::GetModuleHandleW(L"ntdll.dll");
+  return ntdll && ::GetProcAddress(ntdll, "wine_get_version") != nullptr;
+}
+
+std::string make_junction(const std::filesystem::path& link, const std::filesystem::path& target) {
+  // REPARSE_DATA_BUFFER's MountPointReparseBuffer (ntifs.h, which mingw does not ship):
+  // the substitute name "\??\C:\target" and the print name "C:\target", each NUL-terminated.
+  const std::wstring print = std::filesystem::absolute(target).wstring();
+  const std::wstring substitute = L"\\??\\" + print;
+  const auto bytes = [](const std::wstring& w) { return static_cast<std::uint16_t>(w.size() * sizeof(wchar_t)); };
+  std::string buf;
+  const auto put = [&buf](const void* p, std::size_t n) { buf.append(static_cast<const char*>(p), n); };
+  const auto put16 = [&put](std::uint16_t v) { put(&v, sizeof v); };
+  const DWORD tag = IO_REPARSE_TAG_MOUNT_POINT;
+  put(&tag, sizeof tag);
+  put16(static_cast<std::uint16_t>(8 + bytes(substitute) + 2 + bytes(print) + 2));  // ReparseDataLength
+  put16(0);                                                                         // Reserved
+  put16(0);                                                                         // SubstituteNameOffset
+  put16(bytes(substitute));                                                         // SubstituteNameLength
+  put16(static_cast<std::uint16_t>(bytes(substitute) + 2));                         // PrintNameOffset
+  put16(bytes(print));                                                              // PrintNameLength
+  put(substitute.c_str(), bytes(substitute) + 2u);
+  put(print.c_str(), bytes(print) + 2u);
+
+  std::error_code ec;
+  std::filesystem::create_directory(link, ec);
+  if (ec) return "cannot create " + link.u8string() + ": " + ec.message();
+  Handle h(::CreateFileW(link.wstring().c_str(), GENERIC_WRITE, 0, nullptr, OPEN_EXISTING,
+                         FILE_FLAG_OPEN_REPARSE_POINT | FILE_FLAG_BACKUP_SEMANTICS, nullptr));
+  if (!h) return "cannot open " + link.u8string() + ": " + platform::win32::error_text(::GetLastError());
+  DWORD returned = 0;
+  if (!::DeviceIoControl(h.get(), FSCTL_SET_REPARSE_POINT, buf.data(), static_cast<DWORD>(buf.size()), nullptr, 0,
+                         &returned, nullptr)) {
+    const DWORD err = ::GetLastError();
+    h.reset();
+    std::filesystem::remove(link, ec);
+    return "FSCTL_SET_REPARSE_POINT on " + link.u8string() + ": " + platform::win32::error_text(err);
+  }
+  return {};
 }
 
 }  // namespace adrestore::testing
