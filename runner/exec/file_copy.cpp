@@ -114,14 +114,8 @@ class FileCopier {
     }
     std::uint64_t start = 0;
     if (verified > 0 && restart.empty()) {
-      PipelineJob check;
-      check.input = out->get();
-      check.begin = 0;
-      check.end = verified;
-      check.chunk_size = item.chunk_size;
-      check.chunk_hashes = &item.chunk_sha256;
+      PipelineJob check = job_for(item, out->get(), 0, verified);
       check.file_hasher = whole;
-      check.on_bytes = [this](std::uint64_t n) { advance(n); };
       check.cancel = m_opt.cancel;
       const PipelineResult r = run_pipeline(check, m_ring);
       if (r.failure == PipelineFailure::mismatch) {
@@ -178,18 +172,12 @@ class FileCopier {
     }
     (*src)->advise_sequential();
     if (m_opt.direct_writes) out.use_direct_writes();
-    PipelineJob job;
-    job.input = src->get();
-    job.begin = start;
-    job.end = item.size;
+    PipelineJob job = job_for(item, src->get(), start, item.size);
     job.output = &out;
-    job.chunk_size = item.chunk_size;
-    job.chunk_hashes = &item.chunk_sha256;
     job.file_hasher = file_hasher;
     job.on_chunk = [this, &item](std::uint64_t chunk, std::uint64_t end) {
       return m_cb.chunk_verified ? m_cb.chunk_verified(item, end, chunk) : Status::ok();
     };
-    job.on_bytes = [this](std::uint64_t n) { advance(n); };
     job.cancel = m_opt.cancel;
     const PipelineResult r = run_pipeline(job, m_ring);
     const std::string at = std::to_string(r.offset);
@@ -236,19 +224,25 @@ class FileCopier {
     if (!in) return in.status().with_context(item.destination.str());
     platform::Sha256 hasher;
     const bool whole_pass = needs_whole_pass(item, m_opt.whole_file);
-    PipelineJob check;
-    check.input = in->get();
-    check.begin = 0;
-    check.end = item.size;
-    check.chunk_size = item.chunk_size;
-    check.chunk_hashes = &item.chunk_sha256;
+    PipelineJob check = job_for(item, in->get(), 0, item.size);
     check.file_hasher = whole_pass ? &hasher : nullptr;
-    check.on_bytes = [this](std::uint64_t n) { advance(n); };
     const PipelineResult r = run_pipeline(check, m_ring);
     if (r.failure == PipelineFailure::read) return r.status.with_context(item.destination.str());
     const bool whole = r.ok() && (!whole_pass || hasher.finish() == item.sha256);
     if (!whole) rewind();
     return whole;
+  }
+
+  // A pipeline job over [begin, end) of `input` for `item`, reporting progress.
+  PipelineJob job_for(const CopyItem& item, platform::File* input, std::uint64_t begin, std::uint64_t end) {
+    PipelineJob job;
+    job.input = input;
+    job.begin = begin;
+    job.end = end;
+    job.chunk_size = item.chunk_size;
+    job.chunk_hashes = &item.chunk_sha256;
+    job.on_bytes = [this](std::uint64_t n) { advance(n); };
+    return job;
   }
 
   void advance(std::uint64_t n) {
