@@ -5,7 +5,7 @@
 //
 //   adrestore_bench_restore_copy [--scratch DIR] [--size 2Gi] [--files 4] [--chunk 64Mi] [--buffer 2Mi]
 //                [--buffers 8] [--reps 2] [--journal-records 500] [--whole-file hash|chunks]
-//                [--direct on|off]
+//                [--direct on|off] [--map on|off]
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/resource.h>
@@ -44,6 +44,7 @@ struct Options {
   int journal_records = 500;
   exec::WholeFileCheck whole_file = exec::WholeFileCheck::hash;
   bool direct = true;
+  bool map = true;
 };
 
 double now_s() {
@@ -165,6 +166,7 @@ EngineRun engine_copy(const Options& o, const fs::path& world, const fs::path& s
     co.buffers = static_cast<std::size_t>(o.buffers);
     co.whole_file = o.whole_file;
     co.direct_writes = o.direct;
+    co.map_source = o.map;
     rusage before{};
     ::getrusage(RUSAGE_SELF, &before);
     const double cpu_before = cpu_of(before);
@@ -258,6 +260,7 @@ int main(int argc, char** argv) {
     else if (a == "--reps") o.reps = std::max(1, std::atoi(v));
     else if (a == "--journal-records") o.journal_records = std::max(1, std::atoi(v));
     else if (a == "--direct") o.direct = std::string(v) != "off";
+    else if (a == "--map") o.map = std::string(v) != "off";
     else if (a == "--whole-file") o.whole_file = std::string(v) == "chunks" ? exec::WholeFileCheck::chunks : exec::WholeFileCheck::hash;
     else die("unknown option " + a);
     ++i;
@@ -265,10 +268,12 @@ int main(int argc, char** argv) {
   const fs::path scratch = fs::absolute(o.scratch);
   const fs::path world = scratch / "world";
   fs::remove_all(scratch);
-  std::printf("preparing %s in %d file(s) under %s (chunk %s, buffers %llu x %s, whole-file check: %s, direct writes: %s)\n",
-              format_bytes(o.size).c_str(), o.files, scratch.string().c_str(), format_bytes(o.chunk).c_str(),
-              static_cast<unsigned long long>(o.buffers), format_bytes(o.buffer).c_str(),
-              o.whole_file == exec::WholeFileCheck::hash ? "hash" : "chunks", o.direct ? "on" : "off");
+  std::printf(
+      "preparing %s in %d file(s) under %s (chunk %s, buffers %llu x %s, whole-file check: %s, direct writes: %s, "
+      "mapped source: %s)\n",
+      format_bytes(o.size).c_str(), o.files, scratch.string().c_str(), format_bytes(o.chunk).c_str(),
+      static_cast<unsigned long long>(o.buffers), format_bytes(o.buffer).c_str(),
+      o.whole_file == exec::WholeFileCheck::hash ? "hash" : "chunks", o.direct ? "on" : "off", o.map ? "on" : "off");
   const std::vector<exec::CopyItem> items = prepare(o, world);
   std::uint64_t total = 0;
   for (const auto& i : items) total += i.size;

@@ -34,12 +34,13 @@ struct Slot {
   std::uint64_t chunk = 0;
   bool last_in_chunk = false;
   int pending = 0;
+  const char* data = nullptr;  // the slot's ring buffer, or the input's mapped bytes
 };
 
 class Pipeline {
  public:
   Pipeline(const PipelineJob& job, BufferRing& ring)
-      : m_job(job), m_ring(ring), m_slots(ring.count()), m_consumers(job.file_hasher ? 3 : 2) {}
+      : m_job(job), m_ring(ring), m_slots(ring.count()), m_maps(ring.count()), m_consumers(job.file_hasher ? 3 : 2) {}
 
   PipelineResult run() {
     std::thread reader([this] { read_loop(); });
@@ -99,17 +100,19 @@ class Pipeline {
       const std::uint64_t chunk = pos / m_job.chunk_size;
       const std::uint64_t chunk_end = std::min((chunk + 1) * m_job.chunk_size, m_job.end);
       const std::size_t len = static_cast<std::size_t>(std::min<std::uint64_t>(m_ring.size(), chunk_end - pos));
-      char* buf = m_ring.at(idx);
-      std::size_t got = 0;
-      while (got < len) {
-        auto n = m_job.input->pread(buf + got, len - got, pos + got);
+      // The slot's last mapping is unused now: every consumer released it.
+      m_maps[idx].reset();
+      if (m_job.map_input) m_maps[idx] = m_job.input->map_range(pos, len);
+      const char* data = m_maps[idx] ? m_maps[idx]->data() : m_ring.at(idx);
+      for (std::size_t got = m_maps[idx] ? len : 0; got < len;) {
+        auto n = m_job.input->pread(m_ring.at(idx) + got, len - got, pos + got);
         if (!n) return fail({PipelineFailure::read, n.status(), pos + got, 0, {}});
-        if (*n == 0) return fail({PipelineFailure::short_input, Status::ok(), pos + got, 0, {}});
+        if (*n == 0) return fail({PipelineFailure::short_input, Status::ok(), input_end(pos + got), 0, {}});
         got += *n;
       }
       {
         std::lock_guard<std::mutex> lock(m_mu);
-        m_slots[idx] = Slot{pos, len, chunk, pos + len == chunk_end, m_consumers};
+        m_slots[idx] = Slot{pos, len, chunk, pos + len == chunk_end, m_consumers, data};
         m_produced = k + 1;
       }
       m_cv.notify_all();
@@ -123,11 +126,42 @@ class Pipeline {
     m_cv.notify_all();
   }
 
+  // Where the input ended, when a read at `at` found nothing: ranges mapped earlier may have
+  // been read past a later truncation, so the file's size says where it really ends.
+  std::uint64_t input_end(std::uint64_t at) const {
+    auto size = m_job.input->size();
+    return size && *size < at ? std::max(*size, m_job.begin) : at;
+  }
+
+  // True when slot k's bytes were mapped and the input no longer reaches their end.
+  bool mapped_and_gone(std::uint64_t k, const Slot& s) {
+    if (s.data == m_ring.at(k % m_slots.size())) return false;
+    auto size = m_job.input->size();
+    return !size || *size < s.offset + s.len;
+  }
+
+  // Feeds a slot's bytes to `hasher`; false (the pipeline failed) when mapped bytes vanished.
+  bool hash_slot(platform::Sha256& hasher, const Slot& s) {
+    if (platform::read_mapped([&] { hasher.update(s.data, s.len); })) return true;
+    fail(vanished(s));
+    return false;
+  }
+
+  // Mapped bytes that could not be read: the input shrank under its mapping, or the disk
+  // failed to read them in (pread would have said EIO).
+  static PipelineResult vanished(const Slot& s) {
+    return {PipelineFailure::read,
+            Status::error(Code::io, "it shrank while it was being copied, or the disk could not read it"),
+            s.offset,
+            0,
+            {}};
+  }
+
   void chunk_hash_loop() {
     platform::Sha256 hasher;
     Slot s;
     for (std::uint64_t k = 0; next_slot(k, s); ++k) {
-      hasher.update(m_ring.at(k % m_slots.size()), s.len);
+      if (!hash_slot(hasher, s)) return;
       if (s.last_in_chunk) {
         const platform::Digest d = hasher.finish();
         const auto& want = *m_job.chunk_hashes;
@@ -144,7 +178,7 @@ class Pipeline {
   void file_hash_loop() {
     Slot s;
     for (std::uint64_t k = 0; next_slot(k, s); ++k) {
-      m_job.file_hasher->update(m_ring.at(k % m_slots.size()), s.len);
+      if (!hash_slot(*m_job.file_hasher, s)) return;
       release(k);
     }
   }
@@ -211,9 +245,10 @@ class Pipeline {
     bool ok = true;
     for (std::uint64_t k = 0; ok && next_slot(k, s); ++k) {
       if (m_job.output) {
-        Status st = m_job.output->pwrite_all(m_ring.at(k % m_slots.size()), s.len, s.offset);
+        Status st = m_job.output->pwrite_all(s.data, s.len, s.offset);
         if (!st) {
-          fail({PipelineFailure::write, st, s.offset, 0, {}});
+          // A write from a mapping whose bytes vanished fails too (EFAULT): the input's fault.
+          fail(mapped_and_gone(k, s) ? vanished(s) : PipelineResult{PipelineFailure::write, st, s.offset, 0, {}});
           break;
         }
       }
@@ -268,6 +303,7 @@ class Pipeline {
   std::mutex m_mu;
   std::condition_variable m_cv;
   std::vector<Slot> m_slots;
+  std::vector<std::unique_ptr<platform::MappedRange>> m_maps;  // per slot; the reader's alone
   const int m_consumers;
   std::uint64_t m_produced = 0;
   bool m_reader_done = false;

@@ -1,7 +1,8 @@
 // The streaming core of files.copy: reads a byte range once, hashes it on two threads (the
-// chunk hashes and the whole-file hash) while the caller's thread writes it, in a ring of
-// fixed buffers so memory stays bounded whatever the file size. Used twice per resumed
-// file: to re-check a partial copy's prefix (no output) and to copy the rest.
+// chunk hashes and the whole-file hash) while the caller's thread writes it, a ring's worth
+// at a time (fixed buffers, or as many mapped ranges of the input) so memory stays bounded
+// whatever the file size. Used twice per resumed file: to re-check a partial copy's prefix
+// (no output) and to copy the rest.
 //
 // Contract: on_chunk(i, end) is called on the caller's thread, in order, only after chunk
 // i's bytes have all been written and flushed (output->sync()) and its SHA-256 matched.
@@ -46,6 +47,9 @@ struct PipelineJob {
   std::uint64_t chunk_size = 0;
   const std::vector<platform::Digest>* chunk_hashes = nullptr;
   platform::Sha256* file_hasher = nullptr;  // fed every byte of [begin, end) in order; may be null
+  // Hash and write the input's bytes where they are mapped (File::map_range), one slot's
+  // range at a time, instead of reading them into the ring first; falls back to reading.
+  bool map_input = true;
   std::function<Status(std::uint64_t chunk, std::uint64_t chunk_end)> on_chunk;
   std::function<void(std::uint64_t bytes)> on_bytes;  // progress, after each buffer
   const std::atomic<bool>* cancel = nullptr;

@@ -241,6 +241,7 @@ class FileCopier {
     job.end = end;
     job.chunk_size = item.chunk_size;
     job.chunk_hashes = &item.chunk_sha256;
+    job.map_input = m_opt.map_source;
     job.on_bytes = [this](std::uint64_t n) { advance(n); };
     return job;
   }

@@ -80,6 +80,9 @@ struct CopyOptions {
   // file system allows: one memory copy fewer per byte and cheap per-chunk flushes. The
   // restored files are not read again by the restore, so caching them buys nothing.
   bool direct_writes = true;
+  // Hashes and writes the backup's bytes where they are mapped (PipelineJob::map_input),
+  // which saves copying them into the buffers first; POSIX only, the rest reads.
+  bool map_source = true;
   // Checked after each verified chunk: when set, the copy stops there with Code::interrupted.
   const std::atomic<bool>* cancel = nullptr;
 };

@@ -26,6 +26,9 @@ class GatedFile : public platform::File {
   Status close() override { return m_inner->close(); }
   void advise_sequential() override { m_inner->advise_sequential(); }
   bool use_direct_writes() override { return m_inner->use_direct_writes(); }
+  std::unique_ptr<platform::MappedRange> map_range(std::uint64_t off, std::size_t len) override {
+    return m_inner->map_range(off, len);
+  }
 
  private:
   std::unique_ptr<platform::File> m_inner;

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -26,6 +27,19 @@ struct FileInfo {
 
 // Describes the entry itself; never follows a link.
 Result<FileInfo> stat_nofollow(const std::string& path);
+
+// A read-only view of bytes of a file (File::map_range), unmapped when destroyed.
+class MappedRange {
+ public:
+  virtual ~MappedRange() = default;
+  virtual const char* data() const = 0;
+};
+
+// Runs `read` (which reads bytes of a MappedRange) and returns true; returns false instead
+// when the file shrank under the mapping and a read touched a page past its new end, which
+// raises SIGBUS on POSIX. Only that thread's reads inside `read` are caught. `read` must not
+// hold locks or own resources that a jump out of it would leak.
+bool read_mapped(const std::function<void()>& read);
 
 // An open file. Closing happens in the destructor; call close() to see its error.
 class File {
@@ -49,6 +63,11 @@ class File {
   // system or the platform cannot, and a file system that refuses a direct write later
   // silently turns it off again. Durability is unchanged: sync() is still required.
   virtual bool use_direct_writes() { return false; }
+  // Maps [off, off + len) read-only and reads it in, so that its bytes can be hashed and
+  // written without first being copied into a buffer. Null where mapping is unavailable
+  // (Windows), when it fails, and when the file ends before off + len: the caller reads
+  // instead. Read the bytes only inside read_mapped().
+  virtual std::unique_ptr<MappedRange> map_range(std::uint64_t /*off*/, std::size_t /*len*/) { return nullptr; }
 };
 
 // The alignment of direct writes: buffer address, length and file offset.

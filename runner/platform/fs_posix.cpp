@@ -1,5 +1,6 @@
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -21,6 +22,20 @@ Status errno_status(const std::string& what, const std::string& path, int err) {
   if (err == EACCES || err == EPERM || err == EROFS) code = Code::access_denied;
   return Status::error(code, what + " " + path + ": " + std::strerror(err));
 }
+
+class PosixMapping : public MappedRange {
+ public:
+  PosixMapping(void* base, std::size_t len, std::size_t skip) : m_base(base), m_len(len), m_skip(skip) {}
+  ~PosixMapping() override { ::munmap(m_base, m_len); }
+  PosixMapping(const PosixMapping&) = delete;
+  PosixMapping& operator=(const PosixMapping&) = delete;
+  const char* data() const override { return static_cast<const char*>(m_base) + m_skip; }
+
+ private:
+  void* m_base;
+  std::size_t m_len;
+  std::size_t m_skip;  // from the page boundary the mapping starts at to the requested offset
+};
 
 class PosixFile : public File {
  public:
@@ -100,6 +115,17 @@ class PosixFile : public File {
     m_fd = -1;
     if (fd >= 0 && ::close(fd) != 0) return errno_status("cannot close", m_path, errno);
     return Status::ok();
+  }
+  std::unique_ptr<MappedRange> map_range(std::uint64_t off, std::size_t len) override {
+    struct stat st {};
+    if (len == 0 || ::fstat(m_fd, &st) != 0 || static_cast<std::uint64_t>(st.st_size) < off + len) return nullptr;
+    static const std::uint64_t page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+    const std::uint64_t start = off / page * page;
+    const std::size_t skip = static_cast<std::size_t>(off - start);
+    // MAP_POPULATE reads the range in now, on the caller's thread, as a read would.
+    void* p = ::mmap(nullptr, len + skip, PROT_READ, MAP_SHARED | MAP_POPULATE, m_fd, static_cast<off_t>(start));
+    if (p == MAP_FAILED) return nullptr;
+    return std::make_unique<PosixMapping>(p, len + skip, skip);
   }
   void advise_sequential() override {
 #ifdef POSIX_FADV_SEQUENTIAL

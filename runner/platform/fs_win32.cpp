@@ -179,6 +179,11 @@ Status link_refused(const std::string& what, const std::string& path) {
 
 }  // namespace
 
+bool read_mapped(const std::function<void()>& read) {
+  read();  // File::map_range maps nothing on Windows
+  return true;
+}
+
 Result<FileInfo> stat_nofollow(const std::string& path) {
   auto wpath = long_path(path, "cannot stat");
   if (!wpath) return wpath.status();

@@ -143,6 +143,41 @@ TEST_SUITE("exec") {
     CHECK_FALSE(fs::exists(w.host("fs/E/NTDS/ntds.dit")));
   }
 
+  TEST_CASE("a backup file that shrinks during the copy fails cleanly, naming it, and a resume can finish later") {
+    // The source is read through mappings where the platform has them (POSIX): the ranges
+    // mapped ahead of the truncation vanish under the hasher (SIGBUS) or the writer
+    // (EFAULT); later ranges are read and come up short. Each way is a clean failure.
+    for (const bool mapped : {true, false}) {
+      CAPTURE(mapped);
+      CopyWorld w;
+      w.options.map_source = mapped;
+      const std::string data = random_bytes(6 * k_chunk, 21);
+      const CopyItem item = w.backup("ntds.dit", data);
+      const fs::path source = w.host("fs/D/backup/ntds.dit");
+      Status s = copy_files(w.disks, {item}, w.callbacks([&](std::uint64_t chunk) {
+                              if (chunk == 0) fs::resize_file(source, k_chunk + 100);
+                              return Status::ok();
+                            }),
+                            w.options);
+      REQUIRE_FALSE(s);
+      CHECK_MESSAGE(s.message().find("E:\\NTDS\\ntds.dit: ") == 0, s.message());
+      CHECK_MESSAGE(s.message().find("D:\\backup\\ntds.dit") != std::string::npos, s.message());
+      const bool shrank = s.message().find("shrank while it was being copied") != std::string::npos;
+      const bool ended = s.message().find("ends at offset " + std::to_string(k_chunk + 100)) != std::string::npos;
+      CHECK_MESSAGE((shrank || ended), s.message());
+      CHECK(w.log.done.empty());
+      CHECK_FALSE(fs::exists(w.host("fs/E/NTDS/ntds.dit")));
+
+      // Put the backup file back: the resume re-checks the journaled prefix and completes.
+      testing::write_file(source, data);
+      CopyItem again = item;
+      again.resume = w.log.state;
+      s = copy_files(w.disks, {again}, w.callbacks(), w.options);
+      REQUIRE_MESSAGE(s, s.message());
+      CHECK(testing::read_file(w.host("fs/E/NTDS/ntds.dit")) == data);
+    }
+  }
+
   TEST_CASE("a resumed copy re-checks the verified prefix, drops what follows it, and reads the source from there") {
     CopyWorld w;
     const std::string data = random_bytes(6 * k_chunk + 99, 5);
