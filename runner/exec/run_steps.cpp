@@ -125,6 +125,9 @@ ExecResult RunSteps::execute() {
       if (d.action == ResumeAction::need_decision) {
         const std::string msg = d.step + " " + d.reason;
         record(Note{NoteLevel::warning, msg});
+        // Not journaled as finished (the run goes on after the decision), but the events file
+        // closes this attempt like any other.
+        emit("run-finished", d.step, to_string(Outcome::interrupted), msg);
         return {Outcome::interrupted, d.step, msg};
       }
     }

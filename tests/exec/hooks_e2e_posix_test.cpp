@@ -168,11 +168,20 @@ TEST_SUITE("hooks") {
     write_file(w.tmp / "slow.release", "");
 
     for (int attempt = 0; attempt < 2; ++attempt) {  // it keeps asking, and changes nothing meanwhile
-      const RunResult r = w.resume();
+      const fs::path events = w.tmp / ("asked" + std::to_string(attempt) + ".jsonl");
+      const RunResult r = w.resume({"--events", events.string()});
       CHECK(r.exit_code == 4);
       CHECK_MESSAGE(contains(r.err, "hook.pre.slow"), r.err);
       CHECK_MESSAGE(contains(r.err, "--rerun-hook slow"), r.err);
       CHECK_MESSAGE(contains(r.err, "--skip-hook slow"), r.err);
+      // The events file is closed like any other attempt's: run-started ... run-finished.
+      const std::vector<std::string> lines = lines_of(events);
+      REQUIRE(lines.size() >= 2);
+      CHECK(nlohmann::json::parse(lines.front()).at("type") == "run-started");
+      const nlohmann::json last = nlohmann::json::parse(lines.back());
+      CHECK(last.at("type") == "run-finished");
+      CHECK(last.at("outcome") == "interrupted");
+      CHECK(last.at("step") == "hook.pre.slow");
     }
     CHECK(read_pids(w.tmp / "slow.started").size() == 1);
     CHECK(restore_calls(w).empty());
