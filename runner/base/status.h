@@ -24,7 +24,7 @@ enum class Code {
   internal,
 };
 
-class Status {
+class [[nodiscard]] Status {
  public:
   Status() = default;
   static Status ok() { return Status(); }
@@ -49,7 +49,7 @@ class Status {
 
 // A value or a failed Status.
 template <class T>
-class Result {
+class [[nodiscard]] Result {
  public:
   Result(T value) : m_value(std::move(value)) {}  // NOLINT(google-explicit-constructor)
   Result(Status status) : m_status(std::move(status)) {}  // NOLINT(google-explicit-constructor)

@@ -12,6 +12,7 @@
 #include "exec/journal_run_state.h"
 #include "exec/run_setup.h"
 #include "graph/compile.h"
+#include "ntds/hresult.h"
 #include "platform/interrupt.h"
 #include "plan/validate.h"
 
@@ -20,6 +21,12 @@ namespace {
 
 std::string no_restart_warning(const exec::RunState& s) {
   const bool maybe = s.step("restore.register").status == exec::StepStatus::running;
+  if (!maybe && s.succeeded("restore.complete")) {
+    return "DO NOT RESTART THIS DC INTO NORMAL MODE. The restore is registered and DsRestoreRegisterComplete "
+           "reported a failure (" + ntds::describe_hresult(ntds::HResult(s.step("restore.complete").hresult)) +
+           "): AD DS will not start until a restore completes. Resume the run (it registers again) until "
+           "restore.complete reports success.";
+  }
   return std::string("DO NOT RESTART THIS DC INTO NORMAL MODE. ") +
          (maybe ? "The run stopped inside restore.register, so DsRestoreRegister may have been called, and "
                 : "DsRestoreRegister is done and ") +

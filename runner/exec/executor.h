@@ -33,6 +33,9 @@ class FaultPoints {
   virtual void at_step(const std::string& step_id, std::uint64_t done_bytes, std::uint64_t total_bytes) = 0;
   // Called after each journal record is durable (its 1-based sequence number).
   virtual void after_record(std::uint64_t seq) = 0;
+  // Called before journal record `seq` is written; an error fails that write as a full disk
+  // would (the simulator's journalFull fault).
+  virtual Status before_record(std::uint64_t /*seq*/) { return Status::ok(); }
 };
 
 class NoFaults : public FaultPoints {

@@ -53,12 +53,6 @@ Status check_quarantine_path(host::Disks& disks, const WinPath& destination, con
   return Status::ok();
 }
 
-struct Move {
-  WinPath from;
-  std::optional<WinPath> to;
-  WinPath dir;
-};
-
 }  // namespace
 
 Result<WinPath> quarantine_dir_for(const WinPath& destination, const std::vector<WinPath>& destinations,
@@ -92,9 +86,7 @@ Result<WinPath> quarantine_dir_for(const WinPath& destination, const std::vector
   return root.child(options.run_id).child(folder);
 }
 
-Result<ClearReport> clear_destinations(host::Disks& disks, const std::vector<WinPath>& destinations,
-                                       const ClearOptions& options,
-                                       const std::function<Status(const FileCleared& record)>& on_cleared) {
+Result<ClearPlan> plan_clear(host::Disks& disks, const std::vector<WinPath>& destinations, const ClearOptions& options) {
   const std::vector<WinPath> dirs = unique_dirs(destinations);
   const bool quarantine = options.action == ClearAction::quarantine;
   std::set<std::string> journaled;
@@ -119,9 +111,7 @@ Result<ClearReport> clear_destinations(host::Disks& disks, const std::vector<Win
     return false;
   };
 
-  // Phase 1: look at everything; refuse before anything moves.
-  std::vector<Move> moves;
-  std::vector<FileCleared> recovered;
+  ClearPlan plan;
   for (std::size_t i = 0; i < dirs.size(); ++i) {
     const WinPath& dir = dirs[i];
     auto st = disks.stat(dir);
@@ -154,15 +144,20 @@ Result<ClearReport> clear_destinations(host::Disks& disks, const std::vector<Win
           return refuse(p.str() + " is a symbolic link; adrestore never follows links. Remove it or move it away by "
                                   "hand, then resume");
         case platform::FileType::directory:
-          return refuse(p.str() + " is a folder; adrestore clears only the files directly inside a destination "
-                                  "folder and never deletes folders. Move it away by hand, then resume");
+          plan.warnings.push_back(p.str() + " is a folder; files.clear leaves it in place (it clears only the files "
+                                            "directly inside a destination folder and never deletes folders)");
+          continue;
         case platform::FileType::missing:
           continue;  // gone between the listing and the look
         case platform::FileType::other:
           return refuse(p.str() + " is not a regular file (a device, pipe or socket); move it away by hand, then "
                                   "resume");
       }
-      Move m{p, std::nullopt, dir};
+      if (Status s = disks.check_movable(p); !s) {
+        return refuse(p.str() + " cannot be " + (quarantine ? "quarantined" : "deleted") + ": " + s.message() +
+                      ". Stop whatever holds it (an antivirus or backup agent), then run again");
+      }
+      ClearMove m{p, std::nullopt, dir};
       if (quarantine) {
         m.to = qdirs[i].child(name);
         auto t = disks.stat(*m.to);
@@ -172,7 +167,7 @@ Result<ClearReport> clear_destinations(host::Disks& disks, const std::vector<Win
                         " already exists and adrestore never overwrites. Move one of them away by hand, then resume");
         }
       }
-      moves.push_back(std::move(m));
+      plan.moves.push_back(std::move(m));
     }
     if (!quarantine) continue;
     // A file moved just before a crash, ahead of its record: it is in the quarantine only.
@@ -187,18 +182,26 @@ Result<ClearReport> clear_destinations(host::Disks& disks, const std::vector<Win
       auto info = disks.stat(qdirs[i].child(name));
       if (!info) return info.status();
       if (info->type != platform::FileType::regular) continue;
-      recovered.push_back(FileCleared{from.str(), ClearAction::quarantine, qdirs[i].child(name).str()});
+      plan.recovered.push_back(FileCleared{from.str(), ClearAction::quarantine, qdirs[i].child(name).str()});
     }
   }
 
+  return plan;
+}
+
+Result<ClearReport> clear_destinations(host::Disks& disks, const std::vector<WinPath>& destinations,
+                                       const ClearOptions& options,
+                                       const std::function<Status(const FileCleared& record)>& on_cleared) {
+  auto plan = plan_clear(disks, destinations, options);
+  if (!plan) return plan.status();
   // Phase 2: act, one durable record per file.
   ClearReport report;
-  for (const FileCleared& r : recovered) {
+  for (const FileCleared& r : plan->recovered) {
     if (Status s = on_cleared(r); !s) return s;
     ++report.recovered;
   }
   std::set<std::string> created;
-  for (const Move& m : moves) {
+  for (const ClearMove& m : plan->moves) {
     if (options.cancel && options.cancel->load()) {
       return Status::error(Code::interrupted, "files.clear stopped at a safe point before " + m.from.str() +
                                                   "; resume continues there");

@@ -1,10 +1,13 @@
 // files.clear (step-graph.md step 10): empties the destination directories before the copy,
 // deleting or quarantining (moving, on the same volume) every file directly inside them.
 //
-// Safety rules: everything is checked before anything is touched. A symbolic link, a
-// junction, a folder (other than another destination or adrestore's own quarantine) or any
+// Safety rules: everything is checked before anything is touched, by plan_clear(), which
+// changes nothing and runs again in restore.locations, before DsRestoreRegister, so that a
+// refusal is never first found after the registration. A symbolic link, a junction or any
 // other non-regular entry refuses the whole step with a message naming it; links are never
-// followed. Each file is reported through on_cleared(), which must make the record durable
+// followed. A folder inside a destination (other than another destination or adrestore's
+// own quarantine) is left in place with a warning: the documented procedure deletes the
+// files in each destination directory, and a folder there is not part of the database. Each file is reported through on_cleared(), which must make the record durable
 // before it returns; a failing callback stops the step. The step is resumable: files cleared
 // before a crash are gone from the destination, and a quarantined file whose record was lost
 // in the crash is found in the quarantine and reported again.
@@ -35,6 +38,20 @@ struct ClearOptions {
   const std::atomic<bool>* cancel = nullptr;
 };
 
+// One file files.clear will delete or quarantine.
+struct ClearMove {
+  WinPath from;
+  std::optional<WinPath> to;  // the quarantine path; nullopt: deleted
+  WinPath dir;                // the destination it is in
+};
+
+// What files.clear would do, found without changing anything.
+struct ClearPlan {
+  std::vector<ClearMove> moves;
+  std::vector<FileCleared> recovered;  // quarantined before a crash, to be journaled again
+  std::vector<std::string> warnings;   // folders left in place
+};
+
 struct ClearReport {
   std::size_t cleared = 0;    // files deleted or moved by this call
   std::size_t recovered = 0;  // quarantined before a crash, reported again now
@@ -45,7 +62,13 @@ struct ClearReport {
 Result<WinPath> quarantine_dir_for(const WinPath& destination, const std::vector<WinPath>& destinations,
                                    const ClearOptions& options);
 
-// Clears the destination directories (duplicates are cleared once; a missing one is empty).
+// Looks at every destination and quarantine path and says what clearing would do, or why it
+// must not start (Code::failed with a message for the operator). Read-only: every file to be
+// moved is only asked whether it could be (host::Disks::check_movable).
+Result<ClearPlan> plan_clear(host::Disks& disks, const std::vector<WinPath>& destinations, const ClearOptions& options);
+
+// Clears the destination directories (duplicates are cleared once; a missing one is empty):
+// plan_clear(), then one durable record per file.
 Result<ClearReport> clear_destinations(host::Disks& disks, const std::vector<WinPath>& destinations,
                                        const ClearOptions& options,
                                        const std::function<Status(const FileCleared& record)>& on_cleared);

@@ -41,8 +41,10 @@ const StepState& RunState::step(const std::string& id) const {
 bool RunState::must_not_restart() const {
   // A process that died inside restore.register may or may not have called
   // DsRestoreRegister: only the cautious answer is safe.
+  // A registration completed with a failure (a failed copy, an interrupt) keeps AD DS down
+  // until a later run completes the restore: the DC must not leave DSRM either.
   const StepStatus reg = step("restore.register").status;
-  return (reg == StepStatus::succeeded || reg == StepStatus::running) && !succeeded("restore.complete");
+  return (reg == StepStatus::succeeded || reg == StepStatus::running) && !restore_completed_ok();
 }
 
 std::string hook_name_of(const std::string& step_id) {
@@ -54,7 +56,7 @@ std::string hook_name_of(const std::string& step_id) {
 std::vector<ResumeStep> plan_resume(const std::vector<std::string>& order, const RunState& state,
                                     const std::map<std::string, bool>& idempotent, const ResumeOptions& options) {
   std::vector<ResumeStep> out;
-  const bool restored_ok = state.succeeded("restore.complete") && state.step("restore.complete").hresult == 0;
+  const bool restored_ok = state.restore_completed_ok();
   // The backup context died with the previous process. Unless the restore already completed,
   // prepare/locations/register run again (and the destinations must come out the same).
   const bool redo_context = state.succeeded("restore.prepare") && !restored_ok;

@@ -52,6 +52,8 @@ struct RunState {
   // DsRestoreRegisterComplete has not reported success: the DC must not be restarted into
   // normal mode now.
   bool must_not_restart() const;
+  // restore.complete reported S_OK: the restored database will be recovered at the next boot.
+  bool restore_completed_ok() const { return succeeded("restore.complete") && step("restore.complete").hresult == 0; }
   // The run has passed system.restart; resume only runs the post-restart check.
   bool restarted() const { return succeeded("system.restart"); }
 };

@@ -36,6 +36,10 @@ std::string RunSteps::describe(ntds::HResult hr) const {
 
 Status RunSteps::record(RecordBody body) {
   if (m_journal_broken) return Status::error(Code::io, "the journal cannot be written");
+  if (Status f = m_env.faults.before_record(m_journal->next_seq()); !f) {
+    m_journal_broken = true;
+    return f;
+  }
   auto r = m_journal->append(std::move(body));
   if (!r) {
     m_journal_broken = true;
@@ -44,6 +48,8 @@ Status RunSteps::record(RecordBody body) {
   m_env.faults.after_record(r->seq);
   return Status::ok();
 }
+
+void RunSteps::record_best_effort(RecordBody body) { (void)record(std::move(body)); }
 
 void RunSteps::emit(const std::string& type, const std::string& step, const std::string& outcome,
                     const std::string& message, nlohmann::json data) {
@@ -54,6 +60,8 @@ void RunSteps::fail_run(Outcome kind, const std::string& step, const std::string
                         std::optional<ntds::HResult> hr) {
   if (m_failed) return;  // the first failure is the one that counts
   m_failed = true;
+  const graph::Step* failed = m_graph.find(step);
+  m_restore_failed = !(failed && failed->kind == graph::StepKind::post_hook);
   m_failure_kind = kind;
   m_failed_step = step;
   m_failure_message = message;
@@ -63,14 +71,22 @@ void RunSteps::fail_run(Outcome kind, const std::string& step, const std::string
 std::string RunSteps::skip_reason(const graph::Step& step, const ResumeStep* decision) const {
   if (m_restart_pending) return "the DC is restarting";
   if (decision && decision->action == ResumeAction::skip) return decision->reason;
-  if (m_interrupted) {
-    if (step.id == ids::k_restore_end && m_context_open) return {};
-    return "the run was interrupted";
-  }
   if (!step.guard.empty() && !m_succeeded_here.count(step.guard)) {
     return step.guard + " did not succeed in this process";
   }
-  if (m_failed) {
+  // The finalisers close what this process opened, whatever stopped it: an interrupt, a
+  // failed step or a journal that can no longer be written (the registration is never left
+  // open by a live process).
+  if (step.is_finaliser()) {
+    if (step.id == ids::k_restore_end && !m_context_open) return "the backup context is not open";
+    return {};
+  }
+  if (m_interrupted) return "the run was interrupted";
+  if (m_journal_broken) return "the journal cannot be written";
+  // Post hooks follow the restore's outcome: a failed post hook fails the run, but does not
+  // make the restore a failure for the hooks after it.
+  const bool failed_before = step.kind == graph::StepKind::post_hook ? m_restore_failed : m_failed;
+  if (failed_before) {
     if (!step.runs_on_failure()) return "the run failed at " + m_failed_step;
     // A failure in steps 1-5 changed nothing: no hook runs after it (doc/step-order.md).
     const graph::Step* failed = m_graph.find(m_failed_step);
@@ -124,7 +140,7 @@ ExecResult RunSteps::execute() {
     for (const ResumeStep& d : decisions) {
       if (d.action == ResumeAction::need_decision) {
         const std::string msg = d.step + " " + d.reason;
-        record(Note{NoteLevel::warning, msg});
+        record_best_effort(Note{NoteLevel::warning, msg});
         // Not journaled as finished (the run goes on after the decision), but the events file
         // closes this attempt like any other.
         emit("run-finished", d.step, to_string(Outcome::interrupted), msg);
@@ -138,7 +154,7 @@ ExecResult RunSteps::execute() {
     const ResumeStep* decision = m_resumed ? &decisions[i] : nullptr;
     if (!m_interrupted && m_env.cancel.load()) {
       m_interrupted = true;
-      record(Note{NoteLevel::warning, "interrupted before " + step.id});
+      record_best_effort(Note{NoteLevel::warning, "interrupted before " + step.id});
     }
     if (step.phase == graph::Phase::post_restart && !(m_resumed && m_resumed->restarted())) {
       continue;  // runs on resume after the restart
@@ -153,24 +169,33 @@ ExecResult RunSteps::execute() {
       emit("step-finished", step.id, "skipped", why);
       continue;
     }
-    if (m_journal_broken) break;
     const auto started = std::chrono::steady_clock::now();
-    const JournalStep* before = m_journal->state().step(step.id);
-    if (!record(StepStarted{step.id, (before ? before->attempts : 0) + 1})) break;
+    if (!m_journal_broken) {
+      const JournalStep* before = m_journal->state().step(step.id);
+      if (!record(StepStarted{step.id, (before ? before->attempts : 0) + 1})) {
+        fail_run(Outcome::failed, step.id, "the journal could not be written", std::nullopt);
+        // A finaliser still runs, journaled best-effort; anything else stops here.
+        if (!step.is_finaliser()) {
+          emit("step-finished", step.id, "skipped", "the journal could not be written; stopping");
+          continue;
+        }
+      }
+    }
     emit("step-started", step.id, {}, step.action);
     m_env.faults.at_step(step.id, 0, 0);
-    StepResult r = dispatch(step);
+    StepResult r = dispatch_guarded(step);
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
     StepFinished fin{step.id, r.outcome, std::nullopt, ms, r.message};
     if (r.hresult) fin.hresult = r.hresult->value();
     nlohmann::json data = {{"durationMs", ms}};
     if (r.hresult) data["hresult"] = describe(*r.hresult);
-    if (!record(fin)) {
-      fail_run(Outcome::failed, step.id, "cannot write the journal", std::nullopt);
-      emit("step-finished", step.id, "failed", "the journal could not be written; stopping", data);
-      continue;
+    if (!m_journal_broken && !record(fin)) {
+      fail_run(Outcome::failed, step.id, "the journal could not be written", std::nullopt);
+      emit("warning", step.id, {}, "the journal could not be written; only the finalisers run now");
     }
     emit("step-finished", step.id, to_string(r.outcome), r.message, data);
+    // What the step did counts even when its record was lost: a registration that succeeded
+    // must still be completed, a context that opened must still be ended.
     switch (r.outcome) {
       case StepOutcome::succeeded:
         m_succeeded_here.insert(step.id);
@@ -205,7 +230,7 @@ ExecResult RunSteps::execute() {
   } else {
     result = {Outcome::succeeded, {}, "the restore of " + m_plan.domain_controller.value + " completed"};
   }
-  if (!m_journal_broken) record(RunFinished{journal_outcome_of(result.outcome)});
+  if (!m_journal_broken) record_best_effort(RunFinished{journal_outcome_of(result.outcome)});
   std::string shown = result.message;
   if (!result.failed_step.empty()) shown = "error: " + result.failed_step + ": " + shown;
   emit("run-finished", result.failed_step, to_string(result.outcome), shown);
@@ -221,7 +246,17 @@ void RunSteps::journal_skip_decision(const graph::Step& step, const std::string&
     return;  // already settled
   }
   if (!record(StepStarted{step.id, (before ? before->attempts : 0) + 1})) return;
-  record(StepFinished{step.id, StepOutcome::skipped, std::nullopt, 0, reason});
+  record_best_effort(StepFinished{step.id, StepOutcome::skipped, std::nullopt, 0, reason});
+}
+
+RunSteps::StepResult RunSteps::dispatch_guarded(const graph::Step& step) {
+  // An exception inside a step (out of memory, a library's) is that step's failure: the
+  // finalisers after it must still run.
+  try {
+    return dispatch(step);
+  } catch (const std::exception& e) {
+    return StepResult::fail(std::string("internal error: ") + e.what());
+  }
 }
 
 RunSteps::StepResult RunSteps::dispatch(const graph::Step& step) {

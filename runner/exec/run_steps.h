@@ -11,6 +11,7 @@
 
 #include "backup/manifest.h"
 #include "exec/executor.h"
+#include "exec/file_clear.h"
 #include "exec/journal_run_state.h"
 #include "exec/run_state.h"
 #include "graph/destinations.h"
@@ -39,7 +40,12 @@ class RunSteps {
   // Why a step does not run now; empty when it runs.
   std::string skip_reason(const graph::Step& step, const ResumeStep* decision) const;
   StepResult dispatch(const graph::Step& step);
+  StepResult dispatch_guarded(const graph::Step& step);
   Status record(RecordBody body);
+  // For records whose loss changes no resume decision (notes, hook results, the run's end,
+  // the context's close): a failed write already marks the journal broken, and the run stops
+  // at the next step that must be journaled.
+  void record_best_effort(RecordBody body);
   void emit(const std::string& type, const std::string& step, const std::string& outcome, const std::string& message,
             nlohmann::json data = nlohmann::json::object());
   void journal_skip_decision(const graph::Step& step, const std::string& reason);
@@ -50,6 +56,8 @@ class RunSteps {
   StepResult preflight_privilege();
   StepResult preflight_credentials();
   StepResult preflight_ntds_offline();
+  // DsIsNTDSOnline must say FALSE; `since` is added to the refusal ("" or " again (...)").
+  StepResult check_ntds_offline(const std::string& since);
   StepResult backup_verify();
   StepResult run_hook(const graph::Step& step);
   StepResult restore_prepare();
@@ -64,6 +72,7 @@ class RunSteps {
   StepResult system_verify_online();
 
   Status load_manifest();
+  ClearOptions clear_options() const;  // files.clear's, also checked by restore.locations
   std::string describe(ntds::HResult hr) const;
   std::int64_t now() const;
 
@@ -87,6 +96,7 @@ class RunSteps {
 
   // How the run is going.
   bool m_failed = false;
+  bool m_restore_failed = false;  // m_failed by a step other than a post hook
   bool m_interrupted = false;
   Outcome m_failure_kind = Outcome::failed;
   std::string m_failed_step;

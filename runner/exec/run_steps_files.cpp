@@ -7,13 +7,18 @@
 
 namespace adrestore::exec {
 
-RunSteps::StepResult RunSteps::files_clear() {
+ClearOptions RunSteps::clear_options() const {
   ClearOptions co;
   co.action = m_plan.existing_files == plan::ExistingFiles::remove ? ClearAction::remove : ClearAction::quarantine;
   if (m_plan.quarantine) co.quarantine_root = m_plan.quarantine->value;
   co.run_id = m_run_id;
   co.already_cleared = m_journal->state().cleared();
   co.cancel = &m_env.cancel;
+  return co;
+}
+
+RunSteps::StepResult RunSteps::files_clear() {
+  const ClearOptions co = clear_options();
   auto report = clear_destinations(m_env.disks, m_resolution->directories, co,
                                    [&](const FileCleared& rec) { return record(rec); });
   if (!report) {

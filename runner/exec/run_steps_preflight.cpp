@@ -116,7 +116,7 @@ RunSteps::StepResult RunSteps::backup_verify() {
     std::string msg = r.problems.front().message;
     if (r.problems.size() > 1) msg += " (and " + std::to_string(r.problems.size() - 1) + " more problem(s))";
     for (std::size_t i = 1; i < r.problems.size() && i < 10; ++i) {
-      record(Note{NoteLevel::warning, "backup.verify: " + r.problems[i].message});
+      record_best_effort(Note{NoteLevel::warning, "backup.verify: " + r.problems[i].message});
     }
     return StepResult::fail("the backup set " + m_plan.backup_source.value.str() + " " +
                             verify_headline(r.problems.front().kind) + "; nothing was changed: " + msg);

@@ -2,25 +2,36 @@
 // the post-restart check).
 #include "backup/manifest.h"
 #include "base/text.h"
+#include "exec/restore_checks.h"
 #include "exec/run_steps.h"
+#include "graph/compile.h"
 #include "ntds/hresult.h"
 
 namespace adrestore::exec {
 
-RunSteps::StepResult RunSteps::preflight_ntds_offline() {
+RunSteps::StepResult RunSteps::check_ntds_offline(const std::string& since) {
   bool online = false;
   const ntds::HResult hr = m_env.api.is_ntds_online(m_server, online);
   if (!hr.ok()) return StepResult::fail("DsIsNTDSOnline returned " + describe(hr), hr);
   if (online) {
-    return StepResult::refuse("AD DS is running on " + m_server +
-                              "; a restore needs it offline. Boot into Directory Services Restore Mode "
-                              "(bcdedit /set safeboot dsrepair, then restart) and run again");
+    return StepResult::refuse("AD DS is running on " + m_server + since +
+                              "; a restore needs it offline, and nothing was changed. Boot into Directory Services "
+                              "Restore Mode (bcdedit /set safeboot dsrepair, then restart) and run again");
   }
   return StepResult::ok("AD DS is offline");
 }
 
+RunSteps::StepResult RunSteps::preflight_ntds_offline() { return check_ntds_offline({}); }
+
 RunSteps::StepResult RunSteps::restore_prepare() {
   if (Status s = load_manifest(); !s) return StepResult::fail(s.message());
+  // The pre hooks and backup.verify took time since preflight.ntds-offline: ask again right
+  // before the first state-changing call.
+  if (StepResult r = check_ntds_offline(" again (it was offline at preflight.ntds-offline; a pre hook or "
+                                        "someone else started it since)");
+      r.outcome != StepOutcome::succeeded) {
+    return r;
+  }
   auto token = backup::expiry_token_bytes(*m_manifest);
   if (!token || token->empty()) return StepResult::fail("the backup set's expiry token is missing or malformed");
   const ntds::ExpiryToken bytes(token->begin(), token->end());
@@ -68,7 +79,7 @@ RunSteps::StepResult RunSteps::restore_locations() {
     }
     note = "DsRestoreGetDatabaseLocations returned " + describe(hr) +
            "; files go back where they were backed up from (onLocationsFailure: original)";
-    record(Note{NoteLevel::warning, note});
+    record_best_effort(Note{NoteLevel::warning, note});
     emit("warning", "restore.locations", {}, note);
   }
   auto res = graph::resolve_destinations(*m_manifest, reported, graph::destination_policy(m_plan));
@@ -87,20 +98,16 @@ RunSteps::StepResult RunSteps::restore_locations() {
                                 "'adrestore journal dump --state " + m_opt.state_dir + "'");
     }
   }
-  // Quarantining is a rename, which cannot cross volumes: refuse now, before
-  // DsRestoreRegister, rather than in files.clear.
-  if (m_plan.quarantine && m_plan.existing_files == plan::ExistingFiles::quarantine) {
-    const WinPath& q = m_plan.quarantine->value;
-    for (const WinPath& d : res->directories) {
-      const bool same = q.root() == d.root() &&
-                        (q.root() == WinPath::Root::drive ? q.drive() == d.drive()
-                                                          : iequals(q.server(), d.server()) && iequals(q.share(), d.share()));
-      if (!same) {
-        return StepResult::fail("the quarantine " + q.str() + " (spec.restore.quarantine) is on another volume than the "
-                                "destination " + d.str() + "; quarantining is a rename, which cannot cross volumes. "
-                                "Choose a quarantine on the destination's volume, or leave it unset");
-      }
-    }
+  // Everything files.clear and files.copy could refuse is looked at now, before
+  // DsRestoreRegister: a refusal after it would leave the DC registered with a failure.
+  const bool clear_pending = !(m_resumed && m_resumed->succeeded(graph::ids::k_files_clear));
+  auto checks = check_restore_targets(m_env.disks, *res, clear_options(), clear_pending);
+  if (!checks) {
+    return StepResult::fail(checks.status().message() + "; nothing was changed (DsRestoreRegister was not called)");
+  }
+  for (const std::string& w : checks->warnings) {
+    record_best_effort(Note{NoteLevel::warning, w});
+    emit("warning", "restore.locations", {}, w);
   }
   m_resolution = std::move(*res);
   if (Status s = record(dr); !s) return StepResult::fail("cannot write the journal: " + s.message());
@@ -124,7 +131,13 @@ RunSteps::StepResult RunSteps::restore_register() {
 
 RunSteps::StepResult RunSteps::restore_complete() {
   // S_OK after a good copy; otherwise the failure's HRESULT, so AD DS stays down (ntds-api.md 3.15).
-  const ntds::HResult state = m_failed ? m_failure_hr.value_or(ntds::k_hr_error) : ntds::HResult(0);
+  // Interrupted before the copy finished: ERROR_CANCELLED. Resume registers again.
+  ntds::HResult state(0);
+  if (m_failed) {
+    state = m_failure_hr.value_or(ntds::k_hr_error);
+  } else if (m_interrupted && !m_succeeded_here.count(graph::ids::k_files_copy)) {
+    state = ntds::hresult_from_win32(ntds::k_error_cancelled);
+  }
   const ntds::HResult hr = m_env.api.restore_register_complete(m_hbc, state);
   if (!hr.ok()) return StepResult::fail("DsRestoreRegisterComplete returned " + describe(hr), hr);
   if (!state.ok()) {
@@ -143,7 +156,7 @@ RunSteps::StepResult RunSteps::restore_end() {
   m_context_open = false;
   ContextClosed closed;
   closed.hresult = hr.value();
-  record(closed);
+  record_best_effort(closed);
   if (!hr.ok()) return StepResult::fail("DsRestoreEnd returned " + describe(hr), hr);
   return StepResult::ok("backup context closed");
 }

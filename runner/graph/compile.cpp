@@ -114,7 +114,7 @@ std::vector<Step> restore_steps(const plan::Plan& plan, const PlanSummary& sum) 
   std::vector<Step> out;
 
   Step prepare = make_step(ids::k_restore_prepare, StepKind::restore_prepare, StepClass::state_changing,
-                           ResumeRule::with_new_context, "open the restore: the first state-changing call");
+                           ResumeRule::with_new_context, "check again that AD DS is offline, then open the restore: the first state-changing call");
   prepare.api = ApiCall{"DsRestorePrepare",
                         {Arg{"server", dc, true}, Arg{"rtFlag", "RESTORE_TYPE_CATCHUP", true},
                          unknown("expiryToken", "from the backup manifest")}};
@@ -122,7 +122,8 @@ std::vector<Step> restore_steps(const plan::Plan& plan, const PlanSummary& sum) 
 
   Step loc = make_step(ids::k_restore_locations, StepKind::restore_locations, StepClass::read_only,
                        ResumeRule::with_new_context,
-                       "ask the DC where the files go, apply the plan's overrides, journal the destinations");
+                       "ask the DC where the files go, apply the plan's overrides, journal the destinations, and check, "
+                       "read-only, everything files.clear and files.copy could refuse");
   loc.api = ApiCall{"DsRestoreGetDatabaseLocations", {unknown("context", k_from_prepare)}};
   loc.inputs = {{"database", dp.database ? dp.database->str() + " (override)" : k_reported_at_run_time},
                 {"logs", dp.logs ? dp.logs->str() + " (override)" : k_reported_at_run_time},
@@ -155,7 +156,7 @@ std::vector<Step> restore_steps(const plan::Plan& plan, const PlanSummary& sum) 
                                  "tell the DC the outcome of the copy: S_OK lets AD DS start, a failure keeps it stopped");
   complete.api = ApiCall{"DsRestoreRegisterComplete",
                          {unknown("context", k_from_prepare),
-                          unknown("hrRestoreState", "S_OK after a good copy, else the failure's HRESULT")}};
+                          unknown("hrRestoreState", "S_OK after a good copy, else the failure's HRESULT (ERROR_CANCELLED after Ctrl-C)")}};
   out.push_back(complete);
 
   Step end = make_finaliser(ids::k_restore_end, StepKind::restore_end, ids::k_restore_prepare,

@@ -110,6 +110,8 @@ struct Step {
   std::optional<HookInputs> hook;
   std::vector<std::pair<std::string, std::string>> inputs;  // other inputs, name -> value, in a fixed order
 
+  // restore.complete and restore.end: they close what the process opened, on every path.
+  bool is_finaliser() const { return step_class == StepClass::finaliser; }
   bool is_hook() const { return kind == StepKind::pre_hook || kind == StepKind::post_hook; }
   bool runs_on_failure() const { return runs_on != RunsOn::success; }
   bool runs_on_success() const { return runs_on != RunsOn::failure; }

@@ -4,6 +4,7 @@
 // world's disk faults. The executor, backup.verify and the backup command use only this.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -27,6 +28,14 @@ class Disks {
   virtual Status remove(const WinPath& p) = 0;                       // a file, never a tree
   virtual Status create_dirs(const WinPath& dir) = 0;
   virtual Status sync_dir(const WinPath& dir) = 0;
+  // Read-only questions that restore.locations asks before DsRestoreRegister:
+  // Whether the file could be moved or deleted now. Windows opens it for DELETE with no
+  // sharing and closes it again, so a file another process holds open (an antivirus, a
+  // backup agent) fails; elsewhere, whether it can be opened for reading.
+  virtual Status check_movable(const WinPath& file) = 0;
+  // The bytes this process may still write on the volume that holds `dir` (asked of `dir`
+  // or of its nearest existing ancestor).
+  virtual Result<std::uint64_t> free_bytes(const WinPath& dir) = 0;
 };
 
 }  // namespace adrestore::host

@@ -18,6 +18,19 @@ class NativeDisks : public Disks {
   Status remove(const WinPath& p) override { return platform::remove_file(p.str()); }
   Status create_dirs(const WinPath& dir) override { return platform::create_dirs(dir.str()); }
   Status sync_dir(const WinPath& dir) override { return platform::sync_dir(dir.str()); }
+  Status check_movable(const WinPath& file) override { return platform::check_movable(file.str()); }
+  Result<std::uint64_t> free_bytes(const WinPath& dir) override { return platform::free_bytes(existing_ancestor(dir)); }
+
+ private:
+  // GetDiskFreeSpaceExW needs an existing folder; a destination may not exist yet.
+  static std::string existing_ancestor(WinPath dir) {
+    while (!dir.segments().empty()) {
+      auto st = platform::stat_nofollow(dir.str());
+      if (st && st->type == platform::FileType::directory) break;
+      dir = dir.parent();
+    }
+    return dir.str();
+  }
 };
 
 }  // namespace

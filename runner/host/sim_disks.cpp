@@ -1,5 +1,7 @@
 #include "host/sim_disks.h"
 
+#include <algorithm>
+
 #include "base/text.h"
 
 namespace adrestore::host {
@@ -100,6 +102,9 @@ Result<std::unique_ptr<platform::File>> SimDisks::open(const WinPath& p, platfor
 }
 
 Status SimDisks::rename(const WinPath& from, const WinPath& to) {
+  if (m_lock_check) {
+    if (Status s = m_lock_check(from); !s) return s;
+  }
   auto a = host_path(from);
   if (!a) return a.status();
   auto b = host_path(to);
@@ -108,6 +113,9 @@ Status SimDisks::rename(const WinPath& from, const WinPath& to) {
 }
 
 Status SimDisks::remove(const WinPath& p) {
+  if (m_lock_check) {
+    if (Status s = m_lock_check(p); !s) return s;
+  }
   auto hp = host_path(p);
   if (!hp) return hp.status();
   return platform::remove_file(*hp);
@@ -123,6 +131,42 @@ Status SimDisks::sync_dir(const WinPath& dir) {
   auto hp = host_path(dir);
   if (!hp) return hp.status();
   return platform::sync_dir(*hp);
+}
+
+Status SimDisks::check_movable(const WinPath& file) {
+  if (m_lock_check) {
+    if (Status s = m_lock_check(file); !s) return s;
+  }
+  auto hp = host_path(file);
+  if (!hp) return hp.status();
+  return platform::check_movable(*hp);
+}
+
+Result<std::uint64_t> SimDisks::free_bytes(const WinPath& dir) {
+  // The host's file system under the world, asked at the nearest folder that exists.
+  WinPath at = dir;
+  while (!at.segments().empty()) {
+    auto st = stat(at);
+    if (st && st->type == platform::FileType::directory) break;
+    at = at.parent();
+  }
+  auto hp = host_path(at);
+  if (!hp) return hp.status();
+  std::string probe = *hp;
+  while (!probe.empty()) {
+    auto st = platform::stat_nofollow(probe);
+    if (st && st->type == platform::FileType::directory) break;
+    const std::string up = platform::parent_dir(probe);
+    if (up == probe) break;
+    probe = up;
+  }
+  auto host = platform::free_bytes(probe.empty() ? m_world : probe);
+  if (!host) return host.status();
+  std::uint64_t bytes = *host;
+  if (m_space_limit) {
+    if (auto limit = m_space_limit(dir)) bytes = std::min(bytes, *limit);
+  }
+  return bytes;
 }
 
 }  // namespace adrestore::host

@@ -244,6 +244,7 @@ const Row k_win32_rows[] = {
     {995, "ERROR_OPERATION_ABORTED", "", "the I/O operation was aborted"},
     {1062, "ERROR_SERVICE_NOT_ACTIVE", "", "the service has not been started"},
     {1117, "ERROR_IO_DEVICE", "", "an I/O device error"},
+    {1223, "ERROR_CANCELLED", "", "the operation was cancelled by the user"},
     {1300, "ERROR_NOT_ALL_ASSIGNED", "", "not all privileges referenced are assigned to the caller"},
     {1313, "ERROR_NO_SUCH_PRIVILEGE", "", "a specified privilege does not exist"},
     {1314, "ERROR_PRIVILEGE_NOT_HELD", "", "a required privilege is not held by the client"},

@@ -92,6 +92,7 @@ inline constexpr std::uint32_t k_error_read_fault = 30;
 inline constexpr std::uint32_t k_error_handle_eof = 38;
 inline constexpr std::uint32_t k_error_invalid_parameter = 87;
 inline constexpr std::uint32_t k_error_disk_full = 112;
+inline constexpr std::uint32_t k_error_cancelled = 1223;
 inline constexpr std::uint32_t k_error_privilege_not_held = 1314;
 inline constexpr std::uint32_t k_rpc_s_invalid_binding = 1702;
 inline constexpr std::uint32_t k_rpc_s_server_unavailable = 1722;

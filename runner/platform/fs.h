@@ -82,6 +82,12 @@ Status sync_dir(const std::string& dir);
 Status create_dirs(const std::string& path);  // like mkdir -p; syncs each created level's parent
 Status remove_file(const std::string& path);   // a regular file or a link, never a directory tree
 Result<std::vector<std::string>> list_dir(const std::string& path);  // names, sorted, no . or ..
+// Bytes the caller may still write on the volume holding `path` (which must exist).
+Result<std::uint64_t> free_bytes(const std::string& path);
+// Whether the file at `path` could be moved or deleted now, found without changing it: on
+// Windows it is opened for DELETE with no sharing (so another process holding it open
+// fails, ERROR_SHARING_VIOLATION) and closed; elsewhere it is opened for reading.
+Status check_movable(const std::string& path);
 std::string parent_dir(const std::string& path);
 std::string join_path(const std::string& a, const std::string& b);
 

@@ -2,6 +2,7 @@
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -211,6 +212,19 @@ Result<std::unique_ptr<File>> File::open(const std::string& path, Mode mode) {
   const int fd = ::open(path.c_str(), flags, 0644);
   if (fd < 0) return errno_status("cannot open", path, errno);
   return std::unique_ptr<File>(new PosixFile(fd, path));
+}
+
+Result<std::uint64_t> free_bytes(const std::string& path) {
+  struct statvfs sv {};
+  if (::statvfs(path.c_str(), &sv) != 0) return errno_status("cannot ask the free space of", path, errno);
+  return static_cast<std::uint64_t>(sv.f_bavail) * static_cast<std::uint64_t>(sv.f_frsize);
+}
+
+Status check_movable(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return errno_status("cannot open", path, errno);
+  ::close(fd);
+  return Status::ok();
 }
 
 Status sync_dir(const std::string& dir) {

@@ -271,6 +271,26 @@ Result<std::unique_ptr<File>> File::open(const std::string& path, Mode mode) {
   return std::unique_ptr<File>(std::move(file));
 }
 
+Result<std::uint64_t> free_bytes(const std::string& path) {
+  auto w = long_path(path, "cannot ask the free space of");
+  if (!w) return w.status();
+  ULARGE_INTEGER avail{};
+  if (!::GetDiskFreeSpaceExW(w->c_str(), &avail, nullptr, nullptr)) {
+    return error_status("cannot ask the free space of", path, ::GetLastError());
+  }
+  return static_cast<std::uint64_t>(avail.QuadPart);
+}
+
+Status check_movable(const std::string& path) {
+  auto w = long_path(path, "cannot open");
+  if (!w) return w.status();
+  // DELETE with no sharing: fails while any other process has the file open.
+  win32::Handle h(::CreateFileW(w->c_str(), DELETE | FILE_READ_ATTRIBUTES, 0, nullptr, OPEN_EXISTING,
+                                FILE_FLAG_OPEN_REPARSE_POINT | FILE_FLAG_BACKUP_SEMANTICS, nullptr));
+  if (!h.valid()) return error_status("cannot open", path, ::GetLastError());
+  return Status::ok();
+}
+
 Status sync_dir(const std::string& dir) {
   const std::string d = dir.empty() ? "." : dir;
   auto info = stat_nofollow(d);

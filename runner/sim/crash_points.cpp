@@ -8,6 +8,17 @@ namespace adrestore::sim {
 
 CrashPoints::CrashPoints(std::shared_ptr<World> world) : m_world(std::move(world)) {
   if (auto pending = m_world->pending_record_crashes()) m_record_crashes = *pending;
+  if (auto full = m_world->pending_journal_full()) m_journal_full = *full;
+}
+
+Status CrashPoints::before_record(std::uint64_t seq) {
+  if (!m_journal_full_now && m_journal_full && seq >= *m_journal_full) {
+    m_journal_full_now = true;
+    (void)m_world->take_journal_full(*m_journal_full);
+  }
+  if (!m_journal_full_now) return Status::ok();
+  return Status::error(Code::no_space, "cannot write journal record " + std::to_string(seq) +
+                                           ": no space left on device (simulated journalFull fault)");
 }
 
 void CrashPoints::at_step(const std::string& step_id, std::uint64_t done_bytes, std::uint64_t total_bytes) {

@@ -80,11 +80,17 @@ nlohmann::json fault_to_json(const Fault& f) {
     j["taken"] = k->taken;
   } else if (const auto* d = std::get_if<DiskFullFault>(&f.kind)) {
     j["diskFull"] = {{"path", d->path.str()}, {"afterBytes", d->after_bytes.to_json()}};
+    if (d->hidden) j["diskFull"]["hidden"] = true;
     j["written"] = d->written;
     j["tripped"] = d->tripped;
   } else if (const auto* x = std::get_if<CorruptFault>(&f.kind)) {
     j["corrupt"] = {{"backupFile", x->backup_file}, {"atByte", x->at_byte}};
     j["applied"] = x->applied;
+  } else if (const auto* jf = std::get_if<JournalFullFault>(&f.kind)) {
+    j["journalFull"] = {{"atRecord", jf->at_record}};
+    j["taken"] = jf->taken;
+  } else if (const auto* l = std::get_if<LockedFault>(&f.kind)) {
+    j["locked"] = {{"path", l->path.str()}};
   }
   return j;
 }
@@ -94,10 +100,11 @@ namespace {
 Result<Fault> fault_from_json_unchecked(const nlohmann::json& j, const std::string& path) {
   if (!j.is_object()) return Status::error(Code::invalid_input, path + ": a fault is a map");
   const int kinds = static_cast<int>(j.contains("call")) + static_cast<int>(j.contains("crash")) +
-                    static_cast<int>(j.contains("diskFull")) + static_cast<int>(j.contains("corrupt"));
+                    static_cast<int>(j.contains("diskFull")) + static_cast<int>(j.contains("corrupt")) +
+                    static_cast<int>(j.contains("journalFull")) + static_cast<int>(j.contains("locked"));
   if (kinds != 1) {
     return Status::error(Code::invalid_input,
-                         path + ": a fault has exactly one of 'call' (with 'hresult'), 'crash', 'diskFull' or 'corrupt'" +
+                         path + ": a fault has exactly one of 'call' (with 'hresult'), 'crash', 'diskFull', 'corrupt', 'journalFull' or 'locked'" +
                              (kinds == 0 ? std::string() : " (found " + std::to_string(kinds) + ")"));
   }
   auto only = [&](std::initializer_list<const char*> allowed) -> Status {
@@ -175,8 +182,25 @@ Result<Fault> fault_from_json_unchecked(const nlohmann::json& j, const std::stri
     if (!n) return at(path + ".diskFull.afterBytes", n.status());
     if (n->percent) return Status::error(Code::invalid_input, path + ".diskFull.afterBytes: a disk has no total to take a percentage of; use a size such as 10Mi");
     c.after_bytes = *n;
+    c.hidden = d.value("hidden", false);
     c.written = j.value("written", std::uint64_t{0});
     c.tripped = j.value("tripped", false);
+    f.kind = c;
+  } else if (j.contains("locked")) {
+    if (Status s = only({"locked"}); !s) return s;
+    auto p = WinPath::parse(j["locked"].value("path", std::string()));
+    if (!p) return at(path + ".locked.path", p.status());
+    f.kind = LockedFault{*p};
+  } else if (j.contains("journalFull")) {
+    if (Status s = only({"journalFull", "taken"}); !s) return s;
+    const nlohmann::json& k = j["journalFull"];
+    if (!k.is_object() || !k.contains("atRecord") || !k["atRecord"].is_number_unsigned() ||
+        k["atRecord"].get<std::uint64_t>() == 0) {
+      return Status::error(Code::invalid_input, path + ".journalFull.atRecord: a journal record number from 1");
+    }
+    JournalFullFault c;
+    c.at_record = k["atRecord"].get<std::uint64_t>();
+    c.taken = j.value("taken", false);
     f.kind = c;
   } else {
     if (Status s = only({"corrupt", "applied"}); !s) return s;
@@ -232,7 +256,12 @@ std::string describe_fault(const Fault& f) {
     return "crash at step " + k->at_step + " after " + k->after_bytes.to_json().dump() + " bytes";
   }
   if (const auto* d = std::get_if<DiskFullFault>(&f.kind)) {
-    return "disk full under " + d->path.str() + " after " + format_bytes(d->after_bytes.bytes);
+    return "disk full under " + d->path.str() + " after " + format_bytes(d->after_bytes.bytes) +
+           (d->hidden ? " (hidden from the free-space check)" : "");
+  }
+  if (const auto* l = std::get_if<LockedFault>(&f.kind)) return "file held open by another process: " + l->path.str();
+  if (const auto* jf = std::get_if<JournalFullFault>(&f.kind)) {
+    return "journal full from record " + std::to_string(jf->at_record);
   }
   const auto& x = std::get<CorruptFault>(f.kind);
   return "corrupt byte " + std::to_string(x.at_byte) + " of backup file " + x.backup_file;

@@ -1,9 +1,15 @@
 // Faults are data (simulator.md): entries of world.json's "faults" list, added by hand or
-// by a plan test. Four kinds:
+// by a plan test. Six kinds:
 //   {call, hresult, times?, after?}          the named API call fails with that HRESULT
 //   {crash: {atStep, afterBytes?}}           the executor kills itself in that step
-//   {diskFull: {path, afterBytes}}           writes under a Windows path fail past N bytes
+//   {diskFull: {path, afterBytes, hidden?}}  writes under a Windows path fail past N bytes;
+//                                            the free space seen there is N (unless hidden:
+//                                            the disk fills during the run, unforeseeable)
+//   {locked: {path}}                         another process holds the file open: it cannot
+//                                            be moved or deleted
 //   {corrupt: {backupFile, atByte}}          one byte of a backup-set file is flipped
+//   {journalFull: {atRecord}}                the state folder's disk is full: writing journal
+//                                            record N (and every later one) fails
 // Each kind also keeps its progress in the world (seen/fired, taken, written/tripped,
 // applied), so a fault fires the right number of times across processes.
 #pragma once
@@ -55,6 +61,7 @@ struct CrashFault {
 struct DiskFullFault {
   WinPath path;
   ByteCount after_bytes;  // a percentage is refused: there is no total
+  bool hidden = false;    // not seen by the free-space question (Disks::free_bytes)
   std::uint64_t written = 0;
   bool tripped = false;
 };
@@ -65,8 +72,20 @@ struct CorruptFault {
   bool applied = false;
 };
 
+// The runner's journal cannot be written from record `at_record` on (the state folder's disk
+// filled): tests that the finalisers still run when the journal fails.
+struct JournalFullFault {
+  std::uint64_t at_record = 1;
+  bool taken = false;
+};
+
+// A file that another process (an antivirus, a backup agent) holds open.
+struct LockedFault {
+  WinPath path;
+};
+
 struct Fault {
-  std::variant<CallFault, CrashFault, DiskFullFault, CorruptFault> kind;
+  std::variant<CallFault, CrashFault, DiskFullFault, CorruptFault, JournalFullFault, LockedFault> kind;
 };
 
 // A fault entry as JSON (world.json form, with its progress fields).

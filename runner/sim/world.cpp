@@ -110,9 +110,11 @@ struct DiskGate {
     std::uint64_t limit;
     std::uint64_t written;
     bool reported;
+    bool hidden;
   };
   std::mutex mutex;
   std::vector<Entry> entries;
+  std::vector<WinPath> locked;  // locked faults
   std::string world_dir;
 };
 
@@ -307,16 +309,62 @@ Result<std::vector<std::uint64_t>> World::pending_record_crashes() {
   return out;
 }
 
+Result<std::optional<std::uint64_t>> World::pending_journal_full() {
+  auto snap = snapshot();
+  if (!snap) return snap.status();
+  std::optional<std::uint64_t> first;
+  for (const Fault& f : snap->faults) {
+    const auto* j = std::get_if<JournalFullFault>(&f.kind);
+    if (j && !j->taken && (!first || j->at_record < *first)) first = j->at_record;
+  }
+  return first;
+}
+
+Status World::take_journal_full(std::uint64_t seq) {
+  return update([&](Transaction& tx) {
+    for (Fault& f : tx.state().faults) {
+      auto* j = std::get_if<JournalFullFault>(&f.kind);
+      if (j && !j->taken && j->at_record == seq) {
+        j->taken = true;
+        tx.log("# journal-full record=" + std::to_string(seq));
+      }
+    }
+    return Status::ok();
+  });
+}
+
 void World::attach_disk_faults(host::SimDisks& disks) {
   auto gate = std::make_shared<DiskGate>();
   gate->world_dir = m_dir;
   if (auto snap = snapshot()) {
     for (std::size_t i = 0; i < snap->faults.size(); ++i) {
       const auto* d = std::get_if<DiskFullFault>(&snap->faults[i].kind);
-      if (d) gate->entries.push_back({i, d->path, d->after_bytes.bytes, d->written, d->tripped});
+      if (d) gate->entries.push_back({i, d->path, d->after_bytes.bytes, d->written, d->tripped, d->hidden});
+      if (const auto* l = std::get_if<LockedFault>(&snap->faults[i].kind)) gate->locked.push_back(l->path);
     }
   }
+  if (!gate->locked.empty()) {
+    disks.set_lock_check([gate](const WinPath& file) -> Status {
+      for (const WinPath& l : gate->locked) {
+        if (file.equals(l)) {
+          return Status::error(Code::io, file.str() + ": the process cannot access the file because it is being used "
+                                                      "by another process (simulated locked fault)");
+        }
+      }
+      return Status::ok();
+    });
+  }
   if (gate->entries.empty()) return;
+  disks.set_space_limit([gate](const WinPath& dir) -> std::optional<std::uint64_t> {
+    std::lock_guard<std::mutex> hold(gate->mutex);
+    std::optional<std::uint64_t> left;
+    for (const DiskGate::Entry& e : gate->entries) {
+      if (e.hidden || !dir.equals_or_inside(e.path)) continue;
+      const std::uint64_t n = e.reported || e.written >= e.limit ? 0 : e.limit - e.written;
+      left = left ? std::min(*left, n) : n;
+    }
+    return left;
+  });
   disks.set_write_gate([gate](const WinPath& path, std::uint64_t bytes) -> Status {
     std::lock_guard<std::mutex> hold(gate->mutex);
     for (DiskGate::Entry& e : gate->entries) {

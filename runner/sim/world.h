@@ -87,6 +87,10 @@ class World {
   // The journal record numbers of the crash faults not taken yet (read once at start-up, so
   // the executor does not open the world after every record).
   Result<std::vector<std::uint64_t>> pending_record_crashes();
+  // The first journal record of a journalFull fault not yet taken, if any.
+  Result<std::optional<std::uint64_t>> pending_journal_full();
+  // Marks the journalFull fault at `seq` taken (it fires in one process only).
+  Status take_journal_full(std::uint64_t seq);
   // Installs a write gate on `disks` for the world's diskFull faults (as they are now):
   // writes under a fault's path fail with "no space left on device" once more than its
   // afterBytes were written there. The count lives in memory (one process); the fault is

@@ -22,6 +22,8 @@ class FaultDisks : public host::Disks {
   std::function<Status(const WinPath&, platform::File::Mode)> on_open;
   std::function<Status(const WinPath&, const WinPath&)> on_rename;
   std::function<Status(const WinPath&)> on_remove;
+  std::function<Status(const WinPath&)> on_check_movable;
+  std::function<Result<std::uint64_t>(const WinPath&)> on_free_bytes;  // replaces the answer
 
   std::vector<std::string> opened;  // "r " or "w " + path
   // Offsets of every read of a file opened for reading, by path.
@@ -53,6 +55,16 @@ class FaultDisks : public host::Disks {
   }
   Status create_dirs(const WinPath& dir) override { return m_inner.create_dirs(dir); }
   Status sync_dir(const WinPath& dir) override { return m_inner.sync_dir(dir); }
+  Status check_movable(const WinPath& file) override {
+    if (on_check_movable) {
+      if (Status s = on_check_movable(file); !s) return s;
+    }
+    return m_inner.check_movable(file);
+  }
+  Result<std::uint64_t> free_bytes(const WinPath& dir) override {
+    if (on_free_bytes) return on_free_bytes(dir);
+    return m_inner.free_bytes(dir);
+  }
 
   std::uint64_t lowest_read(const std::string& path) const {
     std::uint64_t low = UINT64_MAX;

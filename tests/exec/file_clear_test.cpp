@@ -127,15 +127,38 @@ TEST_SUITE("exec") {
 
 #endif
 
-  TEST_CASE("files.clear refuses a subfolder before anything is moved") {
+  TEST_CASE("files.clear leaves a subfolder and what is in it in place, with a warning, and clears the files") {
     ClearWorld w;
-    fs::create_directories(w.host("fs/F/Logs/sub"));
+    w.t.write("fs/F/Logs/Drop/dropped.txt", "somebody's file");
+    auto plan = plan_clear(w.disks, w.dests(), w.options());
+    REQUIRE_MESSAGE(plan, plan.status().message());
+    REQUIRE(plan->warnings.size() == 1);
+    CHECK(plan->warnings[0].find("F:\\Logs\\Drop is a folder; files.clear leaves it in place") != std::string::npos);
+    CHECK(plan->moves.size() == 4);
     auto r = clear_destinations(w.disks, w.dests(), w.options(), w.journal());
+    REQUIRE_MESSAGE(r, r.status().message());
+    CHECK(r->cleared == 4);
+    CHECK(testing::read_file(w.host("fs/F/Logs/Drop/dropped.txt")) == "somebody's file");
+    CHECK_FALSE(fs::exists(w.host("fs/F/Logs/edb.chk")));
+  }
+
+  TEST_CASE("plan_clear changes nothing, and refuses a file another process holds open before anything moves") {
+    ClearWorld w;
+    testing::FaultDisks disks(w.disks);
+    disks.on_check_movable = [](const WinPath& p) {
+      if (p.file_name() != "edb00001.log") return Status::ok();
+      return Status::error(Code::io, "in use by another process");
+    };
+    auto plan = plan_clear(disks, w.dests(), w.options());
+    REQUIRE_FALSE(plan);
+    CHECK(plan.status().message().find("F:\\Logs\\edb00001.log cannot be quarantined: in use by another process") !=
+          std::string::npos);
+    auto r = clear_destinations(disks, w.dests(), w.options(), w.journal());
     REQUIRE_FALSE(r);
-    CHECK(r.status().message().find("F:\\Logs\\sub is a folder") != std::string::npos);
     CHECK(w.records.empty());
-    CHECK(fs::exists(w.host("fs/E/NTDS/ntds.dit")));
+    CHECK(testing::read_file(w.host("fs/E/NTDS/ntds.dit")) == "old database");
     CHECK_FALSE(fs::exists(w.host("fs/E/NTDS.adrestore-quarantine")));
+    CHECK_FALSE(fs::exists(w.host("fs/F/Logs.adrestore-quarantine")));
   }
 
 #ifndef _WIN32  // a symbolic link: see above

@@ -294,7 +294,8 @@ TEST_SUITE("hooks") {
   }
 
   TEST_CASE(
-      "a failing post hook: onError continue (the default) goes on; onError fail fails the run, the restore stays") {
+      "a failing post hook: onError continue (the default) goes on; onError fail fails the run, the restore stays and "
+      "the later post hooks still run by the restore's outcome") {
     SUBCASE("continue") {
       MatrixWorld w(recording_options("    post:\n"
                                       "      - {name: breaks, run: ['C:\\Tools\\hook.exe', '4']}\n"
@@ -305,11 +306,14 @@ TEST_SUITE("hooks") {
       CHECK(hooks_ran(w) == std::vector<std::string>{"breaks post succeeded 4", "after post succeeded 0"});
     }
     SUBCASE("fail") {
+      // The failed post hook fails the run, not the restore: later hooks still see succeeded.
       MatrixWorld w(recording_options("    post:\n"
-                                      "      - {name: breaks, run: ['C:\\Tools\\hook.exe', '4'], onError: fail}\n"));
+                                      "      - {name: breaks, run: ['C:\\Tools\\hook.exe', '4'], onError: fail}\n" +
+                                      k_post_by_when));
       const RunResult r = w.run();
       CHECK_MESSAGE(r.exit_code == 3, r.err);
-      CHECK(hooks_ran(w) == std::vector<std::string>{"breaks post succeeded 4"});
+      CHECK(hooks_ran(w) == std::vector<std::string>{"breaks post succeeded 4", "on-success post succeeded 0 succeeded",
+                                                     "on-always post succeeded 0 succeeded"});
       const exec::RunState rs = w.run_state();
       REQUIRE(rs.failed_step.has_value());
       CHECK(*rs.failed_step == "hook.post.breaks");

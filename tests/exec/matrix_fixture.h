@@ -85,10 +85,9 @@ void check_restored(const MatrixWorld& w);
 // complete < end; DsRestoreRegisterComplete only after a successful DsRestoreRegister and at
 // most once; and, for a process that was not killed, DsRestoreEnd after every successful
 // DsRestorePrepare and DsRestoreRegisterComplete after every successful DsRestoreRegister.
-// `killed_pids` {"*"} counts every process as killed. A process in `interrupted_pids`
-// (Ctrl-C) must still end its context but leaves DsRestoreRegisterComplete to the resume.
-void check_call_invariants(const std::vector<sim::CallRecord>& calls, const std::vector<std::string>& killed_pids = {},
-                           const std::vector<std::string>& interrupted_pids = {});
+// `killed_pids` {"*"} counts every process as killed. Every other process, also one stopped
+// by Ctrl-C or a journal it could not write, closes what it opened.
+void check_call_invariants(const std::vector<sim::CallRecord>& calls, const std::vector<std::string>& killed_pids = {});
 
 // Every failed API call in calls.log was failed by a fault: the runner never used a handle of
 // a dead process or called out of order (what the simulator refuses by itself).

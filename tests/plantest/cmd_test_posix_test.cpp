@@ -51,16 +51,16 @@ TEST_SUITE("plantest") {
     CHECK(r.exit_code == 1);
     CHECK_MESSAGE(contains(r.out, "FAILED dc01-minimal-happy-path (" + file + ")\n"), r.out);
     CHECK_MESSAGE(contains(r.out, file + ":14:10: expectation: calls\n"
-                                    "    sequences differ at call 4:\n"
+                                    "    sequences differ at call 5:\n"
                                     "    expected: DsRestoreRegisterComplete\n"
                                     "    actual:   DsRestoreRegister\n"),
                   r.out);
-    CHECK_MESSAGE(contains(r.out, "    > 4. DsRestoreRegister\n"), r.out);
+    CHECK_MESSAGE(contains(r.out, "    > 5. DsRestoreRegister\n"), r.out);
     CHECK_MESSAGE(contains(r.out, "\n0 passed, 1 failed\n"), r.out);
     const std::string junit = adrestore::testing::read_file(xml);
     CHECK(contains(junit, "tests=\"1\" failures=\"1\""));
     CHECK(contains(junit, "<failure message=\"1 expectation(s) not met\""));
-    CHECK(contains(junit, "sequences differ at call 4:"));
+    CHECK(contains(junit, "sequences differ at call 5:"));
   }
 
   TEST_CASE("the JUnit report passes the schema and names test cases by metadata.name") {
