@@ -31,7 +31,7 @@ enum class SafebootClear { cleared, not_set, failed };
 SafebootClear classify_clear_safeboot(bool exited_zero, std::string_view output);
 
 // A DN as written inside ntdsutil's quotes. ntdsutil reads each of its arguments as a command
-// line of its own and ends the DN at the next '"', with no escape for it, so a '"' in the DN
+// line of its own and ends the DN at the next '"' (no escape for it is documented), so a '"' in the DN
 // must not reach it: the RFC 4514 escape \" becomes the equivalent hex escape \22. A raw '"'
 // (not valid RFC 4514; validation refuses it), a control character or a malformed escape is
 // refused: the DN would not reach ntdsutil as written.
@@ -60,7 +60,7 @@ NtdsutilVerdict judge_ntdsutil_output(std::string_view output, bool exited_zero,
 
 // DSRM from facts that do not depend on the session (services, scheduled tasks and remote
 // sessions may lack the SAFEBOOT_OPTION variable; GetSystemMetrics(SM_CLEANBOOT) is per
-// session too). doc/windows.md "DSRM detection" gives the sources.
+// session too). doc/windows.md ("On the DC") gives the sources.
 struct DsrmFacts {
   // HKLM\SYSTEM\CurrentControlSet\Control\SafeBoot\Option\OptionValue: the kernel's
   // InitSafeBootMode (3 = SAFEBOOT_DSREPAIR), present only in a safe boot.
