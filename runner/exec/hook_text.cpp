@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "base/secure_wipe.h"
 #include "base/text.h"
 #include "plan/validate.h"
 
@@ -101,6 +102,11 @@ StreamRedactor::StreamRedactor(const std::vector<std::string>& secrets) {
     m_secrets.push_back(s);
     m_longest = std::max(m_longest, s.size());
   }
+}
+
+StreamRedactor::~StreamRedactor() {
+  secure_wipe(m_secrets);
+  secure_wipe(m_carry);
 }
 
 std::string StreamRedactor::feed(std::string_view chunk) {

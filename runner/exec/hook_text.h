@@ -33,6 +33,9 @@ std::string redact(std::string_view text, const std::vector<std::string>& secret
 class StreamRedactor {
  public:
   explicit StreamRedactor(const std::vector<std::string>& secrets);
+  ~StreamRedactor();  // wipes its copies of the secrets and of held-back text
+  StreamRedactor(const StreamRedactor&) = delete;
+  StreamRedactor& operator=(const StreamRedactor&) = delete;
   std::string feed(std::string_view chunk);
   std::string flush();
 

@@ -1,5 +1,6 @@
 #include "exec/run_setup.h"
 
+#include "base/secure_wipe.h"
 #include "base/time.h"
 
 #include <cstdlib>
@@ -49,7 +50,8 @@ Result<std::string> read_password(const plan::Credentials& c, bool interactive_a
         return Status::error(Code::refused, "spec.credentials.passwordFrom: cannot read the password file " +
                                                 c.source_arg + ": " + text.status().message());
       }
-      std::string line = text->substr(0, text->find_first_of("\r\n"));
+      Result<std::string> line(text->substr(0, text->find_first_of("\r\n")));
+      secure_wipe(*text);  // the file's other bytes, the password among them
       return line;
     }
     case plan::PasswordSource::prompt: {
@@ -59,7 +61,9 @@ Result<std::string> read_password(const plan::Credentials& c, bool interactive_a
                              "spec.credentials.passwordFrom is 'prompt' but there is no terminal to ask on; use "
                              "env:NAME or file:PATH for unattended runs");
       }
-      return pw;
+      Result<std::string> out(std::string(pw.data(), pw.size()));
+      secure_wipe(pw);  // read_secret_line's buffer may be larger than the copy
+      return out;
     }
   }
   return Status::error(Code::internal, "unknown password source");

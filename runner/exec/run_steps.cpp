@@ -3,6 +3,7 @@
 #include <chrono>
 #include <ctime>
 
+#include "base/secure_wipe.h"
 #include "base/text.h"
 #include "exec/run_setup.h"
 #include "graph/compile.h"
@@ -22,6 +23,8 @@ RunSteps::RunSteps(const plan::Plan& plan, const graph::StepGraph& graph, ExecEn
     m_run_id = options.run_id.empty() ? make_run_id() : options.run_id;
   }
 }
+
+RunSteps::~RunSteps() { secure_wipe(m_secrets); }
 
 std::int64_t RunSteps::now() const {
   if (m_env.now_unix) return m_env.now_unix();

@@ -22,6 +22,9 @@ class RunSteps {
  public:
   RunSteps(const plan::Plan& plan, const graph::StepGraph& graph, ExecEnv& env, const ExecOptions& options,
            std::unique_ptr<JournalWriter> journal, const RunState* resumed);
+  ~RunSteps();  // wipes m_secrets
+  RunSteps(const RunSteps&) = delete;
+  RunSteps& operator=(const RunSteps&) = delete;
   ExecResult execute();
 
  private:
@@ -92,7 +95,10 @@ class RunSteps {
   ntds::Hbc m_hbc;
   bool m_context_open = false;
   std::set<std::string> m_succeeded_here;
-  std::vector<std::string> m_secrets;  // scrubbed from hook logs (the DSRM password)
+  // Scrubbed from hook logs (the DSRM password): the only copy that outlives
+  // preflight.credentials, wiped by the destructor. Without it a hook that prints the
+  // password would put it in its log; keeping it costs one copy in memory for the run.
+  std::vector<std::string> m_secrets;
 
   // How the run is going.
   bool m_failed = false;

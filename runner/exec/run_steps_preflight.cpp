@@ -1,6 +1,7 @@
 // Handlers of the read-only steps 1-5: nothing here changes the DC, so a failure leaves it
 // exactly as it was.
 #include "backup/verify.h"
+#include "base/secure_wipe.h"
 #include "base/text.h"
 #include "exec/run_setup.h"
 #include "exec/run_steps.h"
@@ -46,9 +47,11 @@ RunSteps::StepResult RunSteps::preflight_credentials() {
   if (!password) return StepResult::refuse(password.status().message());
   const std::string domain = c.domain ? c.domain->value : std::string();
   const ntds::HResult hr = m_env.api.set_auth_identity(c.user.value, domain, *password);
-  // Kept only to scrub it from hook logs; never stored, logged or passed on.
+  // One copy stays for the run, only to scrub it from hook output (a hook may print it, e.g.
+  // from the variable passwordFrom names); never stored, logged or passed on, and wiped when
+  // the run ends (~RunSteps). This transient copy is wiped now.
   m_secrets.push_back(*password);
-  std::fill(password->begin(), password->end(), '\0');
+  secure_wipe(*password);
   if (!hr.ok()) return StepResult::fail("DsSetAuthIdentity returned " + describe(hr), hr);
   return StepResult::ok("using " + (domain.empty() ? std::string() : domain + "\\") + c.user.value);
 }

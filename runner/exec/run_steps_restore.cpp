@@ -166,9 +166,27 @@ RunSteps::StepResult RunSteps::restore_authoritative() {
   std::vector<std::string> objects;
   for (const auto& f : m_plan.authoritative_subtrees) subtrees.push_back(f.value);
   for (const auto& f : m_plan.authoritative_objects) objects.push_back(f.value);
-  if (Status s = m_env.host.mark_authoritative(subtrees, objects); !s) return StepResult::fail(s.message());
-  return StepResult::ok(std::to_string(subtrees.size()) + " subtree(s) and " + std::to_string(objects.size()) +
-                        " object(s) marked authoritative");
+  auto report = m_env.host.mark_authoritative(subtrees, objects, m_opt.state_dir);
+  if (!report) return StepResult::fail(report.status().message());
+  for (const std::string& w : report->warnings) {
+    record(Note{NoteLevel::warning, "restore.authoritative: " + w});
+    emit("warning", "restore.authoritative", {}, w);
+  }
+  std::string msg = std::to_string(subtrees.size()) + " subtree(s) and " + std::to_string(objects.size()) +
+                    " object(s) marked authoritative";
+  if (!report->ldif_files.empty()) {
+    // Group memberships (back-links) of the restored objects come back only when these are
+    // imported, on this DC in normal mode (doc/windows.md "ntdsutil").
+    std::string todo = "after the restart into normal mode, import the back-link LDIF file(s) ntdsutil wrote, as a "
+                       "Domain Admin: ";
+    for (std::size_t i = 0; i < report->ldif_files.size(); ++i) {
+      todo += (i ? "; " : "") + std::string("ldifde -i -k -f \"") + report->ldif_files[i] + "\"";
+    }
+    record(Note{NoteLevel::warning, "restore.authoritative: " + todo});
+    emit("warning", "restore.authoritative", {}, todo);
+    msg += "; " + todo;
+  }
+  return StepResult::ok(msg);
 }
 
 RunSteps::StepResult RunSteps::system_restart() {

@@ -28,6 +28,14 @@ struct Privilege {
   bool enabled = false;
 };
 
+// What an authoritative restore left for the operator.
+struct AuthoritativeReport {
+  // Back-link LDIF files to import with `ldifde -i -k -f FILE` once the DC is back in normal
+  // mode (full paths); the group memberships of restored objects are not back until then.
+  std::vector<std::string> ldif_files;
+  std::vector<std::string> warnings;  // for the journal and the events, step continues
+};
+
 inline constexpr const char* k_se_backup_privilege = "SeBackupPrivilege";
 inline constexpr const char* k_se_restore_privilege = "SeRestorePrivilege";
 
@@ -44,9 +52,12 @@ class Host {
   virtual Status restart_normal_mode() = 0;
   // Marks subtrees and objects (distinguished names) authoritative after a restore, before
   // any normal-mode restart (ntdsutil "authoritative restore" on Windows; the simulator
-  // records them).
-  virtual Status mark_authoritative(const std::vector<std::string>& subtrees,
-                                    const std::vector<std::string>& objects) = 0;
+  // records them). `work_dir` is where the tool may write its files (the run's state
+  // directory: ntdsutil writes its object list and back-link LDIF files into its current
+  // directory).
+  virtual Result<AuthoritativeReport> mark_authoritative(const std::vector<std::string>& subtrees,
+                                                         const std::vector<std::string>& objects,
+                                                         const std::string& work_dir) = 0;
 
   // True when the process holds `name` and it is enabled. A failure to read the
   // privileges counts as not enabled.

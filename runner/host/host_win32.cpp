@@ -1,7 +1,9 @@
 // host::Host on the real machine (win32_host.h).
 #include "platform/win32.h"  // <windows.h> first
 
+#include <algorithm>
 #include <chrono>
+#include <cwchar>
 #include <optional>
 #include <string>
 #include <vector>
@@ -42,28 +44,55 @@ Result<std::string> system_dir() {
   return w32::to_utf8(std::wstring(buf, n));
 }
 
-// Keeps the last `cap` bytes of a program's output, for error messages.
-class TailSink : public platform::OutputSink {
+std::optional<std::uint32_t> registry_dword(const wchar_t* key, const wchar_t* name) {
+  DWORD value = 0;
+  DWORD size = sizeof value;
+  if (::RegGetValueW(HKEY_LOCAL_MACHINE, key, name, RRF_RT_REG_DWORD, nullptr, &value, &size) != ERROR_SUCCESS) {
+    return std::nullopt;
+  }
+  return static_cast<std::uint32_t>(value);
+}
+
+std::optional<std::string> registry_string(const wchar_t* key, const wchar_t* name) {
+  DWORD size = 0;
+  if (::RegGetValueW(HKEY_LOCAL_MACHINE, key, name, RRF_RT_REG_SZ, nullptr, nullptr, &size) != ERROR_SUCCESS) {
+    return std::nullopt;
+  }
+  std::wstring value(size / sizeof(wchar_t) + 1, L'\0');
+  DWORD got = static_cast<DWORD>(value.size() * sizeof(wchar_t));
+  if (::RegGetValueW(HKEY_LOCAL_MACHINE, key, name, RRF_RT_REG_SZ, nullptr, value.data(), &got) != ERROR_SUCCESS) {
+    return std::nullopt;
+  }
+  value.resize(wcsnlen(value.c_str(), value.size()));
+  return w32::to_utf8(value);
+}
+
+// Keeps the whole output up to a cap, for judging it; and its end, for error messages. Output
+// past the cap is dropped, so a confirmation there is missed and the run is judged a failure
+// (the safe side).
+class CaptureSink : public platform::OutputSink {
  public:
   Status write(platform::OutputStream, std::string_view bytes) override {
-    m_text.append(bytes.data(), bytes.size());
-    if (m_text.size() > k_cap) m_text.erase(0, m_text.size() - k_cap);
+    if (m_text.size() < k_cap) m_text.append(bytes.data(), std::min(bytes.size(), k_cap - m_text.size()));
     return Status::ok();
   }
-  std::string text() const {
-    std::string t = m_text;
+  const std::string& all() const { return m_text; }
+  std::string tail() const {
+    std::string t = m_text.size() > 2000 ? m_text.substr(m_text.size() - 2000) : m_text;
+    t.erase(std::remove(t.begin(), t.end(), '\0'), t.end());
     while (!t.empty() && (t.back() == '\n' || t.back() == '\r' || t.back() == ' ')) t.pop_back();
     return t;
   }
 
  private:
-  static constexpr std::size_t k_cap = 2000;
+  static constexpr std::size_t k_cap = 16 << 20;
   std::string m_text;
 };
 
 class Win32Host : public Host {
  public:
-  explicit Win32Host(platform::ProcessRunner& runner) : m_runner(runner) {}
+  Win32Host(platform::ProcessRunner& runner, DsrmFactsReader read_dsrm)
+      : m_runner(runner), m_read_dsrm(read_dsrm ? std::move(read_dsrm) : DsrmFactsReader(read_dsrm_facts)) {}
 
   Result<MachineName> machine_name() override {
     auto netbios = computer_name(ComputerNameNetBIOS);
@@ -75,14 +104,7 @@ class Win32Host : public Host {
     return m;
   }
 
-  Result<bool> booted_in_dsrm() override {
-    const std::string option = env_var(L"SAFEBOOT_OPTION").value_or("");
-    DWORD value = 0;
-    DWORD size = sizeof value;
-    const LSTATUS rc = ::RegGetValueW(HKEY_LOCAL_MACHINE, L"SYSTEM\\CurrentControlSet\\Control\\SafeBoot\\Option",
-                                      L"OptionValue", RRF_RT_REG_DWORD, nullptr, &value, &size);
-    return dsrm_from_facts(option, rc == ERROR_SUCCESS);
-  }
+  Result<bool> booted_in_dsrm() override { return dsrm_from_facts(m_read_dsrm()); }
 
   Result<std::vector<Privilege>> privileges() override {
     HANDLE raw = nullptr;
@@ -113,8 +135,8 @@ class Win32Host : public Host {
       wchar_t name[128];
       DWORD len = 128;
       if (!::LookupPrivilegeNameW(nullptr, &luid, name, &len)) continue;
-      out.push_back(Privilege{w32::to_utf8(std::wstring(name, len)),
-                              (tp->Privileges[i].Attributes & SE_PRIVILEGE_ENABLED) != 0});
+      out.push_back(
+          Privilege{w32::to_utf8(std::wstring(name, len)), (tp->Privileges[i].Attributes & SE_PRIVILEGE_ENABLED) != 0});
     }
     return out;
   }
@@ -122,40 +144,82 @@ class Win32Host : public Host {
   Status restart_normal_mode() override {
     auto dir = system_dir();
     if (!dir) return dir.status();
-    if (Status s = run("clearing the safe-boot flag", clear_safeboot_command(*dir), std::chrono::minutes(2)); !s) {
-      return s;
-    }
-    return run("restarting", restart_command(*dir), std::chrono::minutes(2));
+    const std::string what = "clearing the safe-boot flag";
+    const std::vector<std::string> clear = clear_safeboot_command(*dir);
+    CaptureSink out;
+    const platform::ProcessResult r = run(clear, std::chrono::minutes(2), out, {});
+    if (!r.started()) return r.spawn_error.with_context(what);
+    // Not set (DSRM chosen with F8): nothing to clear, the next boot is a normal one anyway.
+    if (classify_clear_safeboot(r.succeeded(), out.all()) == SafebootClear::failed) return failure(what, clear, r, out);
+    CaptureSink out2;
+    const std::vector<std::string> restart = restart_command(*dir);
+    const platform::ProcessResult r2 = run(restart, std::chrono::minutes(2), out2, {});
+    if (!r2.started()) return r2.spawn_error.with_context("restarting");
+    if (!r2.succeeded()) return failure("restarting", restart, r2, out2);
+    return Status::ok();
   }
 
-  Status mark_authoritative(const std::vector<std::string>& subtrees, const std::vector<std::string>& objects) override {
-    if (subtrees.empty() && objects.empty()) return Status::ok();
+  Result<AuthoritativeReport> mark_authoritative(const std::vector<std::string>& subtrees,
+                                                 const std::vector<std::string>& objects,
+                                                 const std::string& work_dir) override {
+    if (subtrees.empty() && objects.empty()) return AuthoritativeReport{};
+    const std::string what = "marking data authoritative";
     auto dir = system_dir();
     if (!dir) return dir.status();
-    return run("marking data authoritative", authoritative_restore_command(*dir, subtrees, objects), std::chrono::hours(4));
+    auto argv = authoritative_restore_command(*dir, subtrees, objects);
+    if (!argv) return argv.status().with_context(what);
+    CaptureSink out;
+    // The state directory is ntdsutil's current directory: it writes its object list and
+    // the back-link LDIF files there, next to the journal that names them.
+    const platform::ProcessResult r = run(*argv, std::chrono::hours(4), out, work_dir);
+    if (!r.started()) return r.spawn_error.with_context(what);
+    const NtdsutilVerdict v = judge_ntdsutil_output(out.all(), r.succeeded(), *argv);
+    if (!v.ok) {
+      const std::string text = out.tail();
+      return Status::error(Code::failed, what + ": " + v.reason + " (" + platform::describe(r) + ")" +
+                                             (text.empty() ? "" : "; its output ends: " + text));
+    }
+    AuthoritativeReport report;
+    report.warnings = v.warnings;
+    for (const std::string& f : v.ldif_files) report.ldif_files.push_back(work_dir.empty() ? f : work_dir + "\\" + f);
+    return report;
   }
 
  private:
-  Status run(const std::string& what, const std::vector<std::string>& argv, std::chrono::milliseconds timeout) {
-    TailSink out;
+  platform::ProcessResult run(const std::vector<std::string>& argv, std::chrono::milliseconds timeout,
+                              platform::OutputSink& out, const std::string& working_dir) {
     platform::ProcessSpec spec;
     spec.argv = argv;
     spec.env = platform::current_environment();
     spec.timeout = timeout;
     spec.output = &out;
-    const platform::ProcessResult r = m_runner.run(spec);
-    if (!r.started()) return r.spawn_error.with_context(what);
-    if (r.succeeded()) return Status::ok();
-    const std::string text = out.text();
+    spec.working_dir = working_dir;
+    return m_runner.run(spec);
+  }
+
+  static Status failure(const std::string& what, const std::vector<std::string>& argv, const platform::ProcessResult& r,
+                        const CaptureSink& out) {
+    const std::string text = out.tail();
     return Status::error(Code::failed, what + ": " + join(argv, " ") + " ended with " + platform::describe(r) +
                                            (text.empty() ? "" : ": " + text));
   }
 
   platform::ProcessRunner& m_runner;
+  DsrmFactsReader m_read_dsrm;
 };
 
 }  // namespace
 
-std::unique_ptr<Host> make_win32_host(platform::ProcessRunner& runner) { return std::make_unique<Win32Host>(runner); }
+DsrmFacts read_dsrm_facts() {
+  DsrmFacts f;
+  f.option_value = registry_dword(L"SYSTEM\\CurrentControlSet\\Control\\SafeBoot\\Option", L"OptionValue");
+  f.system_start_options = registry_string(L"SYSTEM\\CurrentControlSet\\Control", L"SystemStartOptions");
+  f.safeboot_option_env = env_var(L"SAFEBOOT_OPTION");
+  return f;
+}
+
+std::unique_ptr<Host> make_win32_host(platform::ProcessRunner& runner, DsrmFactsReader read_dsrm) {
+  return std::make_unique<Win32Host>(runner, std::move(read_dsrm));
+}
 
 }  // namespace adrestore::host

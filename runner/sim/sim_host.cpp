@@ -162,8 +162,11 @@ Status boot_into_dsrm(World& world) {
   });
 }
 
-Status SimHost::mark_authoritative(const std::vector<std::string>& subtrees, const std::vector<std::string>& objects) {
-  return m_world->update([&](Transaction& tx) {
+Result<host::AuthoritativeReport> SimHost::mark_authoritative(const std::vector<std::string>& subtrees,
+                                                              const std::vector<std::string>& objects,
+                                                              const std::string& /*work_dir*/) {
+  // The simulated DC has no back-links to repair: it writes no LDIF file.
+  Status s = m_world->update([&](Transaction& tx) {
     WorldState& w = tx.state();
     if (!w.dsrm || w.ntds_online) {
       return Status::error(Code::refused, "authoritative restore needs the DC in Directory Services Restore Mode with AD DS "
@@ -174,7 +177,8 @@ Status SimHost::mark_authoritative(const std::vector<std::string>& subtrees, con
     }
     for (const auto* list : {&subtrees, &objects}) {
       for (const std::string& dn : *list) {
-        if (dn.empty() || dn.size() > 4096 || find_invalid_utf8(dn)) return Status::error(Code::invalid_input, "a distinguished name must be UTF-8 text of 1 to 4096 bytes");
+        if (dn.empty() || dn.size() > 4096 || find_invalid_utf8(dn))
+          return Status::error(Code::invalid_input, "a distinguished name must be UTF-8 text of 1 to 4096 bytes");
       }
     }
     w.authoritative.push_back({subtrees, objects, tx.now()});
@@ -182,6 +186,8 @@ Status SimHost::mark_authoritative(const std::vector<std::string>& subtrees, con
     tx.log("# authoritative subtrees=" + std::to_string(subtrees.size()) + " objects=" + std::to_string(objects.size()));
     return Status::ok();
   });
+  if (!s) return s;
+  return host::AuthoritativeReport{};
 }
 
 }  // namespace adrestore::sim

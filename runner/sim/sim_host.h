@@ -21,7 +21,9 @@ class SimHost : public host::Host {
   Status restart_normal_mode() override;
   // Records the marks in world.json; refused unless the world is in DSRM with AD DS
   // offline, as ntdsutil's authoritative restore is.
-  Status mark_authoritative(const std::vector<std::string>& subtrees, const std::vector<std::string>& objects) override;
+  Result<host::AuthoritativeReport> mark_authoritative(const std::vector<std::string>& subtrees,
+                                                       const std::vector<std::string>& objects,
+                                                       const std::string& work_dir) override;
 
  private:
   std::shared_ptr<World> m_world;

@@ -150,12 +150,15 @@ TEST_SUITE("host") {
 
   TEST_CASE("authoritative marks are recorded in DSRM and refused outside it") {
     SimFixture fx;
-    CHECK(fx.host->mark_authoritative({"OU=Finance,DC=corp,DC=example,DC=com"}, {}).code() == Code::refused);
+    CHECK(fx.host->mark_authoritative({"OU=Finance,DC=corp,DC=example,DC=com"}, {}, "").status().code() ==
+          Code::refused);
     fx.change([](sim::WorldState& w) {
       w.ntds_online = false;
       w.dsrm = true;
     });
-    REQUIRE(fx.host->mark_authoritative({"OU=Finance,DC=corp,DC=example,DC=com"}, {"CN=x,DC=corp,DC=example,DC=com"}).is_ok());
+    REQUIRE(
+        fx.host->mark_authoritative({"OU=Finance,DC=corp,DC=example,DC=com"}, {"CN=x,DC=corp,DC=example,DC=com"}, "")
+            .is_ok());
     const sim::WorldState w = fx.state();
     REQUIRE(w.authoritative.size() == 1);
     CHECK(w.authoritative[0].subtrees == std::vector<std::string>{"OU=Finance,DC=corp,DC=example,DC=com"});
