@@ -64,6 +64,8 @@ class RunSteps {
   StepResult system_verify_online();
 
   Status load_manifest();
+  // The set was taken on this DC, or the override allows it (journaled); else a refusal.
+  std::optional<StepResult> check_set_identity();
   std::string describe(ntds::HResult hr) const;
   std::int64_t now() const;
 
