@@ -4,6 +4,7 @@
 
 #include "backup/verify.h"
 #include "base/text.h"
+#include "host/host.h"
 #include "host/sim_disks.h"
 #ifdef _WIN32
 #include "host/win32_host.h"
@@ -12,17 +13,6 @@
 
 namespace adrestore::backup {
 namespace {
-
-// DC01 and DC01.corp.example.com name the same machine; two FQDNs must match in full.
-bool same_dc(const std::string& a, const std::string& b) {
-  if (iequals(a, b)) return true;
-  const bool a_short = a.find('.') == std::string::npos;
-  const bool b_short = b.find('.') == std::string::npos;
-  if (a_short == b_short) return false;
-  const std::string& fqdn = a_short ? b : a;
-  const std::string& netbios = a_short ? a : b;
-  return iequals(fqdn.substr(0, fqdn.find('.')), netbios);
-}
 
 std::string manifest_diag_text(const plan::Diagnostic& d) {
   std::string s = "the manifest " + d.file;
@@ -97,10 +87,15 @@ void check_backup_set(const plan::Plan& plan, const SetAccess& access, std::int6
       return;
   }
   const Manifest& m = *read.manifest;
-  if (!same_dc(m.dc, plan.domain_controller.value)) {
-    diags.warning(source.mark, field,
-                  set_name + " was taken from " + m.dc + ", but this plan restores " + plan.domain_controller.value +
-                      "; restoring another DC's backup is almost never intended");
+  if (!host::same_host_name(m.dc, plan.domain_controller.value)) {
+    // Two DCs with one directory identity: run refuses it (backup.verify), so validate does too.
+    diags.error(source.mark, field,
+                set_name + " was taken on " + m.dc + ", but this plan restores " + plan.domain_controller.value +
+                    " (metadata.domainController); a DC restored from another DC's backup shares its directory "
+                    "identity. Point spec.backup.source at a backup set of " +
+                    plan.domain_controller.value +
+                    ", or, if this is really intended, run with --allow-foreign-backup (which validate does not "
+                    "take)");
   }
   VerifyOptions o;
   o.now_unix = now_unix;

@@ -29,6 +29,7 @@ struct RunOptions {
   bool yes = false;
   std::string events;
   bool allow_other_dc = false;
+  bool allow_foreign_backup = false;
   bool plan_changed_ok = false;
   std::vector<std::string> rerun_hooks;
   std::vector<std::string> skip_hooks;
@@ -151,6 +152,7 @@ int execute(bool resume, RunOptions& o, const GlobalOptions& global) {
   eo.api_name = backend->api_name;
   eo.world = backend->world_dir;
   eo.allow_other_dc = o.allow_other_dc;
+  eo.allow_foreign_backup = o.allow_foreign_backup;
   eo.plan_changed_ok = o.plan_changed_ok;
   eo.rerun_hooks = {o.rerun_hooks.begin(), o.rerun_hooks.end()};
   eo.skip_hooks = {o.skip_hooks.begin(), o.skip_hooks.end()};
@@ -169,6 +171,17 @@ int execute(bool resume, RunOptions& o, const GlobalOptions& global) {
 
 }  // namespace
 
+// Two overrides of two different checks; each covers only its own, so both may be needed.
+void add_identity_overrides(CLI::App* cmd, RunOptions& o, bool resume) {
+  cmd->add_flag("--allow-other-dc", o.allow_other_dc,
+                "preflight.host: run although THIS MACHINE is not metadata.domainController (the plan's DC)");
+  cmd->add_flag("--allow-foreign-backup", o.allow_foreign_backup,
+                std::string("backup.verify: restore although the BACKUP SET was taken on another DC than the plan's "
+                            "DC or this machine; the restored DC takes that DC's directory identity. Journaled, "
+                            "warned, shown by status") +
+                    (resume ? "; not needed again when this run already journaled it for the same set" : ""));
+}
+
 void add_run_command(CLI::App& app, GlobalOptions& global, int& exit_code) {
   auto o = std::make_shared<RunOptions>();
   CLI::App* cmd = app.add_subcommand("run", "Validate, compile and execute a restore plan");
@@ -176,13 +189,12 @@ void add_run_command(CLI::App& app, GlobalOptions& global, int& exit_code) {
   cmd->add_option("--state", o->state, "State directory (journal, lock, logs); default: " +
                                            exec::default_state_dir("<plan name>"));
   add_common(cmd, *o);
-  cmd->add_flag("--allow-other-dc", o->allow_other_dc, "Run although this machine is not metadata.domainController");
-  cmd->footer(
-      "Examples:\n"
-      "  adrestore run plans/dc01.yaml                          on the DC, booted into DSRM\n"
-      "  adrestore run --api sim --world w --yes --state s plans/dc01.yaml   rehearse on a simulated DC\n"
-      "Exit codes: 0 restored, 3 failed safely (the journal says where), 4 interrupted (resume it),\n"
-      "5 refused (lock held, AD DS online, wrong host), 1 invalid plan, 2 usage.");
+  add_identity_overrides(cmd, *o, false);
+  cmd->footer("Examples:\n"
+              "  adrestore run plans/dc01.yaml                          on the DC, booted into DSRM\n"
+              "  adrestore run --api sim --world w --yes --state s plans/dc01.yaml   rehearse on a simulated DC\n"
+              "Exit codes: 0 restored, 3 failed safely (the journal says where), 4 interrupted (resume it),\n"
+              "5 refused (lock held, AD DS online, wrong host, another DC's backup set), 1 invalid plan, 2 usage.");
   cmd->callback([o, &global, &exit_code] { exit_code = execute(false, *o, global); });
 
   auto r = std::make_shared<RunOptions>();
@@ -194,7 +206,7 @@ void add_run_command(CLI::App& app, GlobalOptions& global, int& exit_code) {
                 "Continue although the plan file changed (still refused if the destinations change)");
   res->add_option("--rerun-hook", r->rerun_hooks, "Run this hook again although it was running when the process died");
   res->add_option("--skip-hook", r->skip_hooks, "Skip this hook, which was running when the process died");
-  res->add_flag("--allow-other-dc", r->allow_other_dc, "Run although this machine is not metadata.domainController");
+  add_identity_overrides(res, *r, true);
   res->footer(
       "Examples:\n"
       "  adrestore resume --state C:\\ProgramData\\adrestore\\dc01\n"

@@ -45,6 +45,13 @@ std::string status_line(const exec::RunState& s, bool lock_held) {
          " (the process died or was killed); resumable";
 }
 
+std::string foreign_backup_warning(const exec::ForeignBackup& f) {
+  return "FOREIGN BACKUP: --allow-foreign-backup (journaled " + f.at + ") let this run restore a backup set taken on " +
+         f.backup_dc + " onto " + f.host + " (the plan restores " + f.plan_dc +
+         "); the restored DC takes the directory identity of " + f.backup_dc +
+         ". A resume of this run with the same set continues without asking again.";
+}
+
 }  // namespace
 
 void add_status_command(CLI::App& app, GlobalOptions& global, int& exit_code) {
@@ -100,6 +107,16 @@ void add_status_command(CLI::App& app, GlobalOptions& global, int& exit_code) {
       j["lockHeld"] = lock_held;
       j["mustNotRestart"] = s.must_not_restart();
       j["warnings"] = contents->warnings;
+      if (s.foreign_backup) {
+        const exec::ForeignBackup& f = *s.foreign_backup;
+        j["foreignBackup"] = {{"override", "allow-foreign-backup"},
+                              {"backupDc", f.backup_dc},
+                              {"planDc", f.plan_dc},
+                              {"host", f.host},
+                              {"at", f.at}};
+      } else {
+        j["foreignBackup"] = nullptr;
+      }
       j["steps"] = nlohmann::json::array();
       for (const auto& [id, st] : s.steps) {
         j["steps"].push_back({{"step", id}, {"status", exec::to_string(st.status)}, {"attempts", st.attempts},
@@ -117,6 +134,12 @@ void add_status_command(CLI::App& app, GlobalOptions& global, int& exit_code) {
       std::cout << "Status: " << line << "\n";
       if (lock_held) std::cout << "Lock: " << holder << "\n";
       for (const std::string& w : contents->warnings) std::cout << "warning: " << escape_for_terminal(w) << "\n";
+      if (s.foreign_backup) {
+        const bool color = global.use_color(1);
+        std::cout << (color ? "\033[1;33m" : "")
+                  << "warning: " << escape_for_terminal(foreign_backup_warning(*s.foreign_backup))
+                  << (color ? "\033[0m" : "") << "\n";
+      }
       if (s.must_not_restart()) {
         const bool color = global.use_color(1);
         std::cout << "\n" << (color ? "\033[1;31m" : "") << "!!! " << no_restart_warning(s) << (color ? "\033[0m" : "")

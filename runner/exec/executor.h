@@ -62,7 +62,8 @@ struct ExecOptions {
   std::string plan_text;         // the plan file's bytes (content hash)
   std::string api_name = "sim";  // journaled
   std::string world;             // journaled with --api sim
-  bool allow_other_dc = false;
+  bool allow_other_dc = false;   // preflight.host: this machine need not be the plan's DC
+  bool allow_foreign_backup = false;  // backup.verify: the set may come from another DC (journaled)
   bool plan_changed_ok = false;
   std::set<std::string> rerun_hooks;
   std::set<std::string> skip_hooks;

@@ -26,7 +26,10 @@
 
 namespace adrestore::exec {
 
-inline constexpr std::uint32_t k_journal_format_version = 1;
+// Version 2 added record 15 (foreign-backup-allowed). The reader reads versions 1 and 2; a
+// writer continuing a journal keeps its version and refuses records that version lacks.
+inline constexpr std::uint32_t k_journal_format_version = 2;
+inline constexpr std::uint32_t k_journal_oldest_format_version = 1;
 inline constexpr std::size_t k_journal_header_size = 16;
 inline constexpr std::size_t k_journal_frame_header_size = 24;
 inline constexpr std::size_t k_journal_max_payload = 1 << 20;          // 1 MiB per record
@@ -38,6 +41,7 @@ std::string journal_path(const std::string& state_dir);
 // The result of reading a journal: the records that passed every check.
 struct JournalContents {
   bool header_complete = true;  // false: the file ends inside its header (a crash during create)
+  std::uint32_t format_version = k_journal_format_version;  // from the header
   std::vector<Record> records;
   std::vector<std::uint64_t> offsets;  // byte offset of each record's frame
   std::vector<std::string> warnings;   // e.g. the torn tail that was cut off
@@ -61,7 +65,9 @@ Result<JournalContents> read_journal(const std::string& path);
 
 // The bytes of one record's frame (for the writer and for tests that build journals).
 std::string encode_frame(const Record& r, std::uint32_t back_link, std::uint32_t* frame_link_out);
-std::string encode_header();
+std::string encode_header(std::uint32_t version = k_journal_format_version);
+// The first format version that has this record type.
+std::uint32_t format_version_of(RecordType t);
 
 class JournalWriter {
  public:
@@ -83,6 +89,7 @@ class JournalWriter {
 
   const JournalState& state() const { return m_state; }
   std::uint64_t next_seq() const { return m_next_seq; }
+  std::uint32_t format_version() const { return m_version; }  // the file's; kept when continuing
   const std::string& path() const { return m_path; }
 
  private:
@@ -94,6 +101,7 @@ class JournalWriter {
   std::uint64_t m_next_seq = 1;
   std::uint32_t m_link = 0;
   std::int64_t m_last_time = 0;
+  std::uint32_t m_version = k_journal_format_version;
   JournalState m_state;
   Status m_broken;  // not ok once a failed append could not be undone
 };

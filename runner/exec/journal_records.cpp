@@ -234,6 +234,11 @@ struct ToJson {
     j["level"] = to_string(r.level);
     j["text"] = r.text;
   }
+  void operator()(const ForeignBackupAllowed& r) const {
+    j["backup_dc"] = r.backup_dc;
+    j["plan_dc"] = r.plan_dc;
+    j["host"] = r.host;
+  }
 };
 
 RecordBody read_body(RecordType t, FieldReader& f) {
@@ -349,6 +354,8 @@ RecordBody read_body(RecordType t, FieldReader& f) {
       r.text = f.str("text", k_max_text);
       return r;
     }
+    case RecordType::foreign_backup_allowed:
+      return ForeignBackupAllowed{f.str("backup_dc"), f.str("plan_dc"), f.str("host")};
   }
   return Note{};
 }
@@ -385,12 +392,14 @@ const char* to_string(RecordType t) {
     case RecordType::run_finished: return "run-finished";
     case RecordType::note: return "note";
     case RecordType::file_restarted: return "file-restarted";
+    case RecordType::foreign_backup_allowed:
+      return "foreign-backup-allowed";
   }
   return "?";
 }
 
 std::optional<RecordType> record_type_from_number(std::uint32_t n) {
-  if (n >= 1 && n <= 14) return static_cast<RecordType>(n);
+  if (n >= 1 && n <= 15) return static_cast<RecordType>(n);
   return std::nullopt;
 }
 
@@ -425,7 +434,7 @@ RecordType Record::type() const {
       RecordType::step_finished, RecordType::file_progress,  RecordType::file_restarted,
       RecordType::file_done,     RecordType::file_cleared,   RecordType::destinations_resolved,
       RecordType::hook_result,   RecordType::context_opened, RecordType::context_closed,
-      RecordType::run_finished,  RecordType::note};
+      RecordType::run_finished,  RecordType::note,           RecordType::foreign_backup_allowed};
   return k_types[body.index()];
 }
 
@@ -534,6 +543,10 @@ std::string describe(const Record& r) {
         } else if constexpr (std::is_same_v<T, Note>) {
           add("level", to_string(b.level));
           add("text", quoted(b.text));
+        } else if constexpr (std::is_same_v<T, ForeignBackupAllowed>) {
+          add("backup_dc", quoted(b.backup_dc));
+          add("plan_dc", quoted(b.plan_dc));
+          add("host", quoted(b.host));
         }
       },
       r.body);

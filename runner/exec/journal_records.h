@@ -30,6 +30,7 @@ enum class RecordType : std::uint16_t {
   run_finished = 12,
   note = 13,
   file_restarted = 14,
+  foreign_backup_allowed = 15,  // format version 2
 };
 const char* to_string(RecordType t);
 std::optional<RecordType> record_type_from_number(std::uint32_t n);
@@ -137,9 +138,18 @@ struct Note {
   std::string text;
 };
 
+// --allow-foreign-backup let backup.verify accept a backup set taken on another DC than
+// the one being restored (issue 13). Journaled before backup.verify finishes, so status
+// shows it and a resume of this run remembers it for the same set.
+struct ForeignBackupAllowed {
+  std::string backup_dc;  // the manifest's "dc"
+  std::string plan_dc;    // metadata.domainController
+  std::string host;       // the machine the restore runs on
+};
+
 using RecordBody = std::variant<RunStarted, RunResumed, StepStarted, StepFinished, FileProgress, FileRestarted,
                                 FileDone, FileCleared, DestinationsResolved, HookRecord, ContextOpened, ContextClosed,
-                                RunFinished, Note>;
+                                RunFinished, Note, ForeignBackupAllowed>;
 
 struct Record {
   std::uint64_t seq = 0;      // 1-based; assigned by the writer

@@ -66,6 +66,9 @@ RunState run_state_from_journal(const JournalContents& journal) {
         rs.failure_message = fin->message;
       }
     }
+    if (const auto* fb = r.as<ForeignBackupAllowed>()) {
+      rs.foreign_backup = ForeignBackup{fb->backup_dc, fb->plan_dc, fb->host, format_utc_ms(r.time_ms)};
+    }
     if (r.as<RunResumed>()) {
       rs.failed_step.reset();
       rs.failure_message.clear();

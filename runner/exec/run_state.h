@@ -22,6 +22,14 @@ struct StepState {
   std::string message;
 };
 
+// --allow-foreign-backup as journaled (record foreign-backup-allowed).
+struct ForeignBackup {
+  std::string backup_dc;  // the manifest's DC
+  std::string plan_dc;    // metadata.domainController
+  std::string host;       // the machine restored onto
+  std::string at;         // when, RFC 3339 UTC
+};
+
 struct RunState {
   std::string run_id;
   std::string plan_name;
@@ -45,6 +53,7 @@ struct RunState {
   std::optional<std::string> failed_step;
   std::string failure_message;
   int processes = 0;                       // how many processes have worked on this run
+  std::optional<ForeignBackup> foreign_backup;  // the latest override, if any
 
   const StepState& step(const std::string& id) const;
   bool succeeded(const std::string& id) const { return step(id).status == StepStatus::succeeded; }

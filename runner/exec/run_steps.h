@@ -76,6 +76,8 @@ class RunSteps {
 
   Status load_manifest();
   ClearOptions clear_options() const;  // files.clear's, also checked by restore.locations
+  // The set was taken on this DC, or the override allows it (journaled); else a refusal.
+  std::optional<StepResult> check_set_identity();
   std::string describe(ntds::HResult hr) const;
   std::int64_t now() const;
 

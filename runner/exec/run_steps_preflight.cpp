@@ -5,6 +5,7 @@
 #include "base/text.h"
 #include "exec/run_setup.h"
 #include "exec/run_steps.h"
+#include "host/host.h"
 
 namespace adrestore::exec {
 
@@ -93,8 +94,63 @@ const char* verify_headline(backup::ProblemKind kind) {
 
 }  // namespace
 
+std::optional<RunSteps::StepResult> RunSteps::check_set_identity() {
+  const std::string& set_dc = m_manifest->dc;
+  const std::string& plan_dc = m_plan.domain_controller.value;
+  auto name = m_env.host.machine_name();
+  if (!name) return StepResult::fail("cannot tell which machine this is: " + name.status().message());
+  // The preflight.host rule (MachineName::matches), plus a NetBIOS/DNS pair of the DNS name.
+  const bool machine_ok = name->matches(set_dc) || host::same_host_name(set_dc, name->display());
+  const bool plan_ok = host::same_host_name(set_dc, plan_dc);
+  if (machine_ok && plan_ok) return std::nullopt;
+
+  const std::string set = "the backup set " + m_plan.backup_source.value.str();
+  // Names both sides: the set's DC and the one(s) it does not belong to.
+  std::string whose;
+  if (!plan_ok && !machine_ok && name->matches(plan_dc)) {
+    whose = plan_dc + " (metadata.domainController, this machine)";
+  } else if (!plan_ok && !machine_ok) {
+    whose = plan_dc + " (metadata.domainController) nor on this machine, " + name->display();
+  } else if (!plan_ok) {
+    whose = plan_dc + " (metadata.domainController)";
+  } else {
+    whose = "this machine, " + name->display();
+  }
+  const RunState* resumed = m_resumed ? &*m_resumed : nullptr;
+  const bool remembered = resumed && resumed->foreign_backup && iequals(resumed->foreign_backup->backup_dc, set_dc) &&
+                          iequals(resumed->foreign_backup->plan_dc, plan_dc) &&
+                          iequals(resumed->foreign_backup->host, name->display());
+  if (!m_opt.allow_foreign_backup && !remembered) {
+    return StepResult::refuse(set + " was taken on " + set_dc + ", not on " + whose +
+                              "; restoring it would give two DCs one directory identity." +
+                              (m_resumed ? "" : " Nothing was changed.") + " Use a backup set taken on " + plan_dc +
+                              " (spec.backup.source), or, only if restoring " + set_dc +
+                              "'s directory onto this DC is really intended, run again with --allow-foreign-backup");
+  }
+  if (!remembered && m_journal->format_version() < format_version_of(RecordType::foreign_backup_allowed)) {
+    return StepResult::refuse("this run's journal has format version " + std::to_string(m_journal->format_version()) +
+                              " (an older adrestore started the run), which cannot record --allow-foreign-backup; "
+                              "finish the run with that version, or start a new run with another --state");
+  }
+  if (!remembered) {
+    if (Status s = record(ForeignBackupAllowed{set_dc, plan_dc, name->display()}); !s) {
+      return StepResult::fail("cannot journal --allow-foreign-backup: " + s.message());
+    }
+  }
+  const std::string why = remembered && !m_opt.allow_foreign_backup
+                              ? "--allow-foreign-backup, journaled by this run at " + resumed->foreign_backup->at
+                              : std::string("--allow-foreign-backup");
+  emit("warning", "backup.verify", {},
+       "restoring " + set + ", taken on " + set_dc + ", onto " + name->display() + " (the plan restores " + plan_dc +
+           ") because of " + why + ": the restored DC takes the directory identity of " + set_dc,
+       {{"backupDc", set_dc}, {"planDc", plan_dc}, {"host", name->display()}, {"override", "allow-foreign-backup"}});
+  return std::nullopt;
+}
+
 RunSteps::StepResult RunSteps::backup_verify() {
   if (Status s = load_manifest(); !s) return StepResult::fail(s.message());
+  // Before any file is read: the cheapest check, and the one that matters most.
+  if (auto refused = check_set_identity()) return *refused;
   backup::VerifyOptions vo;
   vo.now_unix = now();
   vo.max_age_seconds = m_plan.max_age_seconds;

@@ -23,6 +23,11 @@ struct MachineName {
   std::vector<std::string> all() const;  // the non-empty names, for ntds::local_form
 };
 
+// Whether two DC names name the same machine: equal ignoring case, or a NetBIOS name (no
+// dot) and a DNS name whose first label it is. Two DNS names must match in full. Used where
+// a recorded name (a backup manifest's "dc") meets a plan's or a machine's name.
+bool same_host_name(std::string_view a, std::string_view b);
+
 struct Privilege {
   std::string name;  // "SeRestorePrivilege"
   bool enabled = false;

@@ -36,7 +36,8 @@ struct Stop {
 
 class TreeBuilder : public YAML::EventHandler {
  public:
-  TreeBuilder(Diagnostics& diags, const GuardLimits& limits) : m_diags(diags), m_limits(limits) {}
+  TreeBuilder(Diagnostics& diags, const GuardLimits& limits, std::string_view text)
+      : m_diags(diags), m_limits(limits), m_text(text) {}
 
   std::optional<Node> take_root() { return std::move(m_root); }
   bool saw_document() const { return m_saw_document; }
@@ -53,7 +54,8 @@ class TreeBuilder : public YAML::EventHandler {
     check_anchor(mark, anchor);
     Node n;
     n.kind = Node::Kind::null;
-    n.mark = to_mark(mark);
+    n.mark = spells_null(mark) ? to_mark(mark) : empty_value_mark(mark);
+    m_pos = static_cast<std::size_t>(mark.pos);
     add(std::move(n));
   }
 
@@ -78,6 +80,7 @@ class TreeBuilder : public YAML::EventHandler {
     n.quoted = (tag == "!");
     n.value = value;
     n.mark = to_mark(mark);
+    m_pos = static_cast<std::size_t>(mark.pos);
     if (auto bad = find_control_char(value, false)) {
       m_diags.error(n.mark, current_path(),
                     "value contains a control character (" + control_char_at(value, *bad) +
@@ -104,9 +107,60 @@ class TreeBuilder : public YAML::EventHandler {
     bool expecting_key = true;  // mappings alternate key, value
     std::string pending_key;
     Mark pending_key_mark;
+    std::size_t pending_key_pos = 0;  // byte offset of the key in the text
+    bool pending_key_quoted = false;
     std::string path;
     bool skip_value = false;  // the value of a duplicate key is parsed but dropped
   };
+
+  // A null the file spells out (~, null, Null, NULL), rather than a value left empty.
+  bool spells_null(const YAML::Mark& mark) const {
+    if (mark.pos < 0 || static_cast<std::size_t>(mark.pos) >= m_text.size()) return false;
+    const std::string_view rest = m_text.substr(static_cast<std::size_t>(mark.pos));
+    for (std::string_view word : {"~", "null", "Null", "NULL"}) {
+      if (rest.substr(0, word.size()) != word) continue;
+      const std::size_t end = rest.find_first_not_of(" \t", word.size());
+      return end == std::string_view::npos || rest[end] != ':';  // "null:" is a key
+    }
+    return false;
+  }
+
+  // yaml-cpp marks an empty value (`database:` and nothing after it) where the next token
+  // starts, often on a later line; the value belongs right after its ':' or '-'.
+  Mark empty_value_mark(const YAML::Mark& mark) const {
+    const Mark fallback = to_mark(mark);
+    if (m_stack.empty() || mark.pos < 0 || static_cast<std::size_t>(mark.pos) > m_text.size()) return fallback;
+    const Frame& f = m_stack.back();
+    if (f.node.is_map()) {
+      if (f.expecting_key) return fallback;
+      // Forward from the key, on the key's line, to its ':'.
+      std::size_t i = f.pending_key_pos;
+      if (f.pending_key_quoted && i < m_text.size() && (m_text[i] == '\'' || m_text[i] == '"')) {
+        const char q = m_text[i++];
+        while (i < m_text.size() && m_text[i] != '\n') {
+          if (m_text[i] == q && !(q == '\'' && i + 1 < m_text.size() && m_text[i + 1] == '\'')) break;
+          i += (m_text[i] == q || (q == '"' && m_text[i] == '\\')) ? 2 : 1;
+        }
+        ++i;
+      } else {
+        i += f.pending_key.size();
+      }
+      while (i < m_text.size() && (m_text[i] == ' ' || m_text[i] == '\t')) ++i;
+      if (i >= m_text.size() || m_text[i] != ':') return f.pending_key_mark;
+      return Mark{f.pending_key_mark.line, f.pending_key_mark.column + static_cast<int>(i + 1 - f.pending_key_pos)};
+    }
+    // A sequence item: back over blanks and line breaks to its '-'.
+    std::size_t j = static_cast<std::size_t>(mark.pos);
+    int lines_back = 0;
+    while (j > 0 && std::string_view(" \t\r\n").find(m_text[j - 1]) != std::string_view::npos) {
+      if (m_text[j - 1] == '\n') ++lines_back;
+      --j;
+    }
+    if (j == 0 || m_text[j - 1] != '-') return fallback;
+    const std::size_t line_start = m_text.rfind('\n', j - 1);
+    const std::size_t col0 = line_start == std::string_view::npos ? j : j - line_start - 1;
+    return Mark{fallback.line - lines_back, static_cast<int>(col0) + 1};
+  }
 
   void reject_anchor(const YAML::Mark& mark) {
     throw Stop{to_mark(mark), "YAML anchors (&name) are not allowed in adrestore files; write each value out in full",
@@ -201,6 +255,8 @@ class TreeBuilder : public YAML::EventHandler {
       }
       f.pending_key = n.value;
       f.pending_key_mark = n.mark;
+      f.pending_key_pos = m_pos;
+      f.pending_key_quoted = n.quoted;
       f.expecting_key = false;
       return;
     }
@@ -214,6 +270,8 @@ class TreeBuilder : public YAML::EventHandler {
 
   Diagnostics& m_diags;
   const GuardLimits& m_limits;
+  std::string_view m_text;  // the whole input, for the places of empty values
+  std::size_t m_pos = 0;    // byte offset of the last scalar or null
   std::vector<Frame> m_stack;
   std::optional<Node> m_root;
   std::size_t m_nodes = 0;
@@ -342,7 +400,7 @@ Loaded parse_yaml_text(std::string text, Diagnostics& diags, const GuardLimits& 
   }
   out.text = text;
   std::istringstream in(text);
-  TreeBuilder builder(diags, limits);
+  TreeBuilder builder(diags, limits, out.text);
   try {
     YAML::Parser parser(in);
     if (!parser.HandleNextDocument(builder) || !builder.saw_document()) {
@@ -354,7 +412,7 @@ Loaded parse_yaml_text(std::string text, Diagnostics& diags, const GuardLimits& 
     // Whatever a second document holds, the finding is that it exists: its own problems
     // (an anchor, a duplicate key) go to a scratch list, not to the user.
     Diagnostics ignored;
-    TreeBuilder extra(ignored, limits);
+    TreeBuilder extra(ignored, limits, out.text);
     bool second = false;
     try {
       second = parser.HandleNextDocument(extra);

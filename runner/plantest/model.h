@@ -31,6 +31,7 @@ struct WorldSpec {
   std::optional<std::string> loc_database, loc_logs, loc_checkpoint;
   std::vector<std::string> existing_files;  // Windows paths
   std::int64_t backup_age_days = 1;
+  std::optional<std::string> backup_dc;  // the DC the set is taken on; default: the world's DC
   std::uint64_t database_size = 8ULL << 20;
   int logs = 3;
   std::map<std::string, ProgramStandIn> programs;  // Windows path -> stand-in

@@ -124,7 +124,9 @@ struct Setup {
 Status make_world(const PlanTest& t, const plan::Plan& plan, const std::string& world_dir, Setup& s) {
   const WorldSpec& w = t.world;
   sim::WorldOptions o;
-  o.dc = w.dc ? *w.dc : plan.domain_controller.value;
+  // A backup set of another DC (world.backup.dc): the world is that DC while it takes the
+  // set, and becomes the test's DC afterwards (prepare).
+  o.dc = w.backup_dc ? *w.backup_dc : w.dc ? *w.dc : plan.domain_controller.value;
   o.ntds_online = true;  // online and not in DSRM first, to take the backup
   o.dsrm = false;
   if (w.privileges) {
@@ -218,7 +220,9 @@ Status prepare(const PlanTest& t, const plan::Plan& plan, const std::string& wor
   // Now the DC as the test wants it: the clock back to today, the DC in DSRM (or not).
   const bool online = t.world.ntds_online.value_or(false);
   const bool dsrm = t.world.dsrm.value_or(true);
+  const std::string dc = t.world.dc ? *t.world.dc : plan.domain_controller.value;
   Status st = s.world->update([&](sim::Transaction& tx) {
+    tx.state().dc = dc;
     tx.state().clock_offset = 0;
     tx.state().ntds_online = online;
     tx.state().dsrm = dsrm;

@@ -104,17 +104,34 @@ TEST_SUITE("backup") {
     CHECK(r.out.find("files[0].path: '../ntds.dit' has a '..' segment") != std::string::npos);
   }
 
-  TEST_CASE("validate warns when the set was taken from another DC") {
+  TEST_CASE("validate reports a set taken on another DC as an error at spec.backup.source, exit 1") {
     ValidateFixture fx;
     testing::write_file(fx.plan, plan_text("DC02.corp.example.com"));
     auto r = fx.validate();
     INFO(r.out << r.err);
-    CHECK(r.exit_code == 0);
-    CHECK(r.out.find("warning: spec.backup.source: backup set D:\\Backups\\DC01\\2026-11-20 was taken from "
-                     "DC01.corp.example.com, but this plan restores DC02.corp.example.com") != std::string::npos);
-    testing::write_file(fx.plan, plan_text("dc01"));  // the NetBIOS name of the same DC
-    r = fx.validate();
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.find(fx.plan + ":8:13: error: spec.backup.source: backup set D:\\Backups\\DC01\\2026-11-20 was taken "
+                               "on DC01.corp.example.com, but this plan restores DC02.corp.example.com "
+                               "(metadata.domainController)") != std::string::npos);
+    CHECK(r.out.find("--allow-foreign-backup") != std::string::npos);
     CHECK(r.out.find("warning:") == std::string::npos);
+    // Another DC in NetBIOS form, and a DNS name in another domain, are other DCs too.
+    for (const char* other : {"dc02", "DC01.other.example.com"}) {
+      testing::write_file(fx.plan, plan_text(other));
+      r = fx.validate();
+      CHECK_MESSAGE(r.exit_code == 1, other);
+    }
+  }
+
+  TEST_CASE("validate accepts the set's own DC in NetBIOS form and in another letter case") {
+    ValidateFixture fx;
+    for (const char* same : {"dc01", "DC01", "dc01.CORP.example.com"}) {
+      testing::write_file(fx.plan, plan_text(same));
+      auto r = fx.validate();
+      INFO(r.out << r.err);
+      CHECK_MESSAGE(r.exit_code == 0, same);
+      CHECK(r.out.find("error:") == std::string::npos);
+    }
   }
 
   TEST_CASE("validate without a world notes that the set was not checked") {

@@ -19,10 +19,10 @@ std::string journal_bytes(const TempDir& t) { return testing::read_file(t / "jou
 
 // A journal built frame by frame, so tests can write what the writer never would.
 struct RawJournal {
-  std::string bytes = encode_header();
+  std::string bytes;
   std::uint32_t link = 0;
   std::uint64_t seq = 1;
-  RawJournal() {
+  explicit RawJournal(std::uint32_t version = k_journal_format_version) : bytes(encode_header(version)) {
     link = static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[12])) |
            static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[13])) << 8 |
            static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[14])) << 16 |
@@ -83,12 +83,71 @@ TEST_SUITE("journal") {
     CHECK(c->offsets.front() == k_journal_header_size);
   }
 
-  TEST_CASE("the file starts with the magic number and format version 1") {
+  TEST_CASE("the file starts with the magic number and format version 2") {
     TempDir t;
     testing::write_sample_journal(state_dir(t));
     const std::string b = journal_bytes(t);
     CHECK(b.substr(0, 8) == "ADRJRNL\n");
-    CHECK(b.substr(8, 4) == std::string("\x01\x00\x00\x00", 4));
+    CHECK(b.substr(8, 4) == std::string("\x02\x00\x00\x00", 4));
+  }
+
+  TEST_CASE("a foreign-backup-allowed record (15, format version 2) survives a write and a read") {
+    TempDir t;
+    auto w = JournalWriter::create(state_dir(t));
+    REQUIRE(w);
+    REQUIRE((*w)->append(sample_start()));
+    REQUIRE((*w)->append(StepStarted{"backup.verify", 1}));
+    auto r = (*w)->append(ForeignBackupAllowed{"DC01.corp.example.com", "DC02.corp.example.com", "DC02"});
+    REQUIRE_MESSAGE(r, r.status().message());
+    CHECK(static_cast<int>(r->type()) == 15);
+    auto c = read_journal((t / "journal").string());
+    REQUIRE_MESSAGE(c, c.status().message());
+    CHECK(c->format_version == 2);
+    const auto* fb = c->records.back().as<ForeignBackupAllowed>();
+    REQUIRE(fb);
+    CHECK(fb->backup_dc == "DC01.corp.example.com");
+    CHECK(fb->plan_dc == "DC02.corp.example.com");
+    CHECK(fb->host == "DC02");
+    CHECK(record_payload(c->records.back())["type"] == "foreign-backup-allowed");
+  }
+
+  TEST_CASE("a version-1 journal is still read and continued in version 1") {
+    TempDir t;
+    RawJournal j(1);
+    j.add(sample_start());
+    j.add(Note{NoteLevel::info, "written by an older adrestore"});
+    testing::write_file(t / "journal", j.bytes);
+    auto c = read_journal((t / "journal").string());
+    REQUIRE_MESSAGE(c, c.status().message());
+    CHECK(c->format_version == 1);
+    CHECK(c->records.size() == 2);
+
+    JournalContents before;
+    auto w = JournalWriter::open(state_dir(t), &before);
+    REQUIRE(w);
+    CHECK((*w)->format_version() == 1);
+    REQUIRE((*w)->append(RunResumed{"0.2.0", "DC01"}));
+    // Version 1 has no record 15: the writer refuses it rather than write what its header denies.
+    auto refused = (*w)->append(ForeignBackupAllowed{"DC01", "DC02", "DC02"});
+    REQUIRE_FALSE(refused);
+    CHECK(refused.status().message().find("format version 1") != std::string::npos);
+    auto after = read_journal((t / "journal").string());
+    REQUIRE_MESSAGE(after, after.status().message());
+    CHECK(after->format_version == 1);
+    CHECK(after->records.size() == 3);
+    CHECK(journal_bytes(t).substr(8, 4) == std::string("\x01\x00\x00\x00", 4));
+  }
+
+  TEST_CASE("record 15 in a version-1 journal is corruption, not a torn tail") {
+    TempDir t;
+    RawJournal j(1);
+    j.add(sample_start());
+    j.add(ForeignBackupAllowed{"DC01", "DC02", "DC02"});
+    auto c = parse_journal(j.bytes, "j");
+    REQUIRE_FALSE(c);
+    CHECK(c.status().message().find(
+              "record type 15 (foreign-backup-allowed) does not exist in journal format version 1") !=
+          std::string::npos);
   }
 
   TEST_CASE("the writer never lets time go backwards even when the clock does") {
@@ -144,11 +203,12 @@ TEST_SUITE("journal") {
 
   TEST_CASE("a journal from a newer format version is refused") {
     std::string b = encode_header();
-    b[8] = 2;
+    b[8] = static_cast<char>(k_journal_format_version + 1);
     auto c = parse_journal(b, "journal");
     REQUIRE_FALSE(c);
     CHECK(c.status().code() == Code::corrupt);
-    CHECK(c.status().message().find("version 2 is newer") != std::string::npos);
+    CHECK(c.status().message().find("version " + std::to_string(k_journal_format_version + 1) + " is newer") !=
+          std::string::npos);
   }
 
   TEST_CASE("a file with a bad magic number is refused") {

@@ -64,6 +64,41 @@ TEST_SUITE("plan") {
     CHECK(d->mark.column == 8);
   }
 
+  TEST_CASE("an empty value is placed on its key's line, just after the ':', not where the next token starts") {
+    const Parsed p = parse("a:\nb: 1\nc:   # a comment\n\n  \nd:\n  - \n  - x\n  -\ne: {f: , g: 1}\n'q k':\nz:");
+    REQUIRE(p.loaded.failure == plan::LoadFailure::none);
+    const plan::Node& root = *p.loaded.root;
+    auto at = [](const plan::Node* n) {
+      return n ? std::make_pair(n->mark.line, n->mark.column) : std::make_pair(-1, -1);
+    };
+    using P = std::pair<int, int>;
+    REQUIRE(root.get("a"));
+    CHECK(root.get("a")->kind == plan::Node::Kind::null);
+    CHECK(at(root.get("a")) == P{1, 3});
+    CHECK(at(root.get("c")) == P{3, 3});
+    const plan::Node* d = root.get("d");
+    REQUIRE(d);
+    REQUIRE(d->is_seq());
+    REQUIRE(d->items.size() == 3);
+    CHECK(at(&d->items[0]) == P{7, 4});
+    CHECK(at(&d->items[2]) == P{9, 4});
+    CHECK(at(root.get("e")->get("f")) == P{10, 7});
+    CHECK(at(root.get("q k")) == P{11, 7});
+    CHECK(at(root.get("z")) == P{12, 3});
+  }
+
+  TEST_CASE("a null that is written out keeps its own place") {
+    const Parsed p = parse("a: ~\nb:\n  null\nc: [~]\n");
+    REQUIRE(p.loaded.failure == plan::LoadFailure::none);
+    const plan::Node& root = *p.loaded.root;
+    CHECK(root.get("a")->mark.line == 1);
+    CHECK(root.get("a")->mark.column == 4);
+    CHECK(root.get("b")->kind == plan::Node::Kind::null);
+    CHECK(root.get("b")->mark.line == 3);
+    CHECK(root.get("b")->mark.column == 3);
+    CHECK(root.get("c")->items.at(0).mark.column == 5);
+  }
+
   TEST_CASE("an alias is refused where it stands, before anything is expanded") {
     check_one_error(parse("a: x\nb: *x\n"), 2, 4, "aliases");
   }
