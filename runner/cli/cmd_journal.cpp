@@ -44,7 +44,7 @@ int dump(const DumpOptions& opt) {
   if (opt.format == "json") {
     nlohmann::json doc = nlohmann::json::object();
     doc["journal"] = path;
-    doc["format_version"] = exec::k_journal_format_version;
+    doc["format_version"] = c.format_version;
     doc["bytes"] = c.file_size;
     nlohmann::json records = nlohmann::json::array();
     for (std::size_t i = 0; i < c.records.size(); ++i) {
@@ -59,8 +59,8 @@ int dump(const DumpOptions& opt) {
     doc["error"] = scan.status ? nlohmann::json(nullptr) : nlohmann::json(scan.status.message());
     std::cout << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   } else {
-    std::cout << "journal " << escape_for_terminal(path) << ": format version " << exec::k_journal_format_version
-              << ", " << c.file_size << " bytes\n";
+    std::cout << "journal " << escape_for_terminal(path) << ": format version " << c.format_version << ", "
+              << c.file_size << " bytes\n";
     for (std::size_t i = 0; i < c.records.size(); ++i) {
       const exec::Record& r = c.records[i];
       std::cout << "#" << r.seq << " @" << c.offsets[i] << " " << exec::format_utc_ms(r.time_ms) << " "

@@ -102,8 +102,8 @@ bool nesting_ok(std::string_view text) {
   return true;
 }
 
-std::uint32_t header_link() {
-  const std::string h = encode_header();
+std::uint32_t header_link(std::uint32_t version) {
+  const std::string h = encode_header(version);
   return static_cast<std::uint32_t>(get_le(h, 12, 4));
 }
 
@@ -111,11 +111,15 @@ std::uint32_t header_link() {
 
 std::string journal_path(const std::string& state_dir) { return platform::join_path(state_dir, k_journal_file_name); }
 
-std::string encode_header() {
+std::string encode_header(std::uint32_t version) {
   std::string h(k_magic, sizeof k_magic);
-  put_u32(h, k_journal_format_version);
+  put_u32(h, version);
   put_u32(h, crc32c_mask(crc32c(h.data(), h.size())));
   return h;
+}
+
+bool record_type_in_version(RecordType type, std::uint32_t version) {
+  return version >= 2 || static_cast<std::uint16_t>(type) <= static_cast<std::uint16_t>(RecordType::file_restarted);
 }
 
 std::string encode_frame(const Record& r, std::uint32_t back_link, std::uint32_t* frame_link_out) {
@@ -167,10 +171,13 @@ JournalScan scan_journal(std::string_view b, const std::string& name) {
     return fail("journal format version " + std::to_string(version) + " is newer than this adrestore reads (" +
                 std::to_string(k_journal_format_version) + "); use the adrestore version that wrote it, or a newer one");
   }
-  if (version != k_journal_format_version) return fail("journal format version 0 does not exist (offset 8)");
-  if (b.substr(0, k_journal_header_size) != header) return fail("the journal header is damaged (checksum at offset 12)");
+  if (version < k_journal_oldest_format_version) return fail("journal format version 0 does not exist (offset 8)");
+  if (b.substr(0, k_journal_header_size) != encode_header(version)) {
+    return fail("the journal header is damaged (checksum at offset 12)");
+  }
+  c.format_version = version;
 
-  std::uint32_t link = header_link();
+  std::uint32_t link = header_link(version);
   std::size_t pos = k_journal_header_size;
   std::uint64_t seq = 1;
   while (pos < b.size()) {
@@ -199,6 +206,10 @@ JournalScan scan_journal(std::string_view b, const std::string& name) {
     if (h.link != link) return fail(where + ": broken back-link (it does not name the record before it)");
     const auto type = record_type_from_number(h.type);
     if (!type) return fail(where + ": unknown record type " + std::to_string(h.type));
+    if (!record_type_in_version(*type, version)) {
+      return fail(where + ": record type " + std::to_string(h.type) + " does not exist in journal format version " +
+                  std::to_string(version));
+    }
     const std::string_view text = b.substr(pos + k_journal_frame_header_size, h.length);
     if (!nesting_ok(text)) return fail(where + ": the payload nests deeper than " + std::to_string(k_max_json_depth));
     nlohmann::json payload = nlohmann::json::parse(text.begin(), text.end(), nullptr, false);
@@ -259,7 +270,7 @@ Result<std::unique_ptr<JournalWriter>> JournalWriter::create(const std::string& 
   }
   std::unique_ptr<JournalWriter> w(new JournalWriter(path, std::move(*f), std::move(clock)));
   w->m_end = header.size();
-  w->m_link = header_link();
+  w->m_link = header_link(k_journal_format_version);
   return w;
 }
 
@@ -277,12 +288,14 @@ Result<std::unique_ptr<JournalWriter>> JournalWriter::open(const std::string& st
     s = w->m_file->truncate(0);
     if (s) s = w->m_file->pwrite_all(header.data(), header.size(), 0);
     contents->valid_end = header.size();
-    contents->last_link = header_link();
+    contents->last_link = header_link(k_journal_format_version);
+    contents->format_version = k_journal_format_version;
   } else if (contents->valid_end < contents->file_size) {
     s = w->m_file->truncate(contents->valid_end);
   }
   if (s) s = w->m_file->sync();
   if (!s) return s.with_context("cannot repair the journal's torn tail");
+  w->m_version = contents->format_version;
   w->m_end = contents->valid_end;
   w->m_link = contents->last_link;
   w->m_next_seq = contents->records.size() + 1;
@@ -298,6 +311,10 @@ Result<Record> JournalWriter::append(RecordBody body) {
   r.seq = m_next_seq;
   r.time_ms = std::max(m_clock(), m_last_time);  // a clock stepped back never makes the journal unreadable
   r.body = std::move(body);
+  if (!record_type_in_version(r.type(), m_version)) {
+    return Status::error(Code::internal, std::string("refusing to journal a ") + to_string(r.type()) +
+                                             " record into a format version " + std::to_string(m_version) + " journal");
+  }
   // Run the reader's checks first, so nothing is written that a reader would refuse.
   const nlohmann::json payload = record_payload(r);
   if (auto back = record_from_payload(payload, r.type()); !back) {

@@ -26,7 +26,10 @@
 
 namespace adrestore::exec {
 
-inline constexpr std::uint32_t k_journal_format_version = 1;
+// Version 2 added the directory-identity record (15). Version 1 journals (from an older
+// adrestore) are still read and continued as version 1: they never get a record 15.
+inline constexpr std::uint32_t k_journal_format_version = 2;
+inline constexpr std::uint32_t k_journal_oldest_format_version = 1;
 inline constexpr std::size_t k_journal_header_size = 16;
 inline constexpr std::size_t k_journal_frame_header_size = 24;
 inline constexpr std::size_t k_journal_max_payload = 1 << 20;          // 1 MiB per record
@@ -37,6 +40,7 @@ std::string journal_path(const std::string& state_dir);
 
 // The result of reading a journal: the records that passed every check.
 struct JournalContents {
+  std::uint32_t format_version = k_journal_format_version;
   bool header_complete = true;  // false: the file ends inside its header (a crash during create)
   std::vector<Record> records;
   std::vector<std::uint64_t> offsets;  // byte offset of each record's frame
@@ -61,7 +65,9 @@ Result<JournalContents> read_journal(const std::string& path);
 
 // The bytes of one record's frame (for the writer and for tests that build journals).
 std::string encode_frame(const Record& r, std::uint32_t back_link, std::uint32_t* frame_link_out);
-std::string encode_header();
+std::string encode_header(std::uint32_t version = k_journal_format_version);
+// Whether a journal of `version` may hold a record of `type`.
+bool record_type_in_version(RecordType type, std::uint32_t version);
 
 class JournalWriter {
  public:
@@ -84,12 +90,14 @@ class JournalWriter {
   const JournalState& state() const { return m_state; }
   std::uint64_t next_seq() const { return m_next_seq; }
   const std::string& path() const { return m_path; }
+  std::uint32_t format_version() const { return m_version; }
 
  private:
   JournalWriter(std::string path, std::unique_ptr<platform::File> file, Clock clock);
   std::string m_path;
   std::unique_ptr<platform::File> m_file;
   Clock m_clock;
+  std::uint32_t m_version = k_journal_format_version;
   std::uint64_t m_end = 0;
   std::uint64_t m_next_seq = 1;
   std::uint32_t m_link = 0;

@@ -234,6 +234,11 @@ struct ToJson {
     j["level"] = to_string(r.level);
     j["text"] = r.text;
   }
+  void operator()(const DirectoryIdentityRecord& r) const {
+    j["database"] = r.database;
+    if (r.invocation_id) j["invocation_id"] = *r.invocation_id;
+    if (r.restore_count) j["restore_count"] = *r.restore_count;
+  }
 };
 
 RecordBody read_body(RecordType t, FieldReader& f) {
@@ -349,6 +354,20 @@ RecordBody read_body(RecordType t, FieldReader& f) {
       r.text = f.str("text", k_max_text);
       return r;
     }
+    case RecordType::directory_identity: {
+      DirectoryIdentityRecord r;
+      r.database = f.str("database", k_max_name, true);
+      if (!r.database.empty() && !WinPath::parse(r.database)) {
+        f.fail("field \"database\" is not an absolute Windows path: " + r.database);
+      }
+      if (f.get("invocation_id", false)) r.invocation_id = f.str("invocation_id", 128);
+      if (const json* v = f.get("restore_count", false)) {
+        auto n = FieldReader::as_u64(*v);
+        if (!n) f.fail("field \"restore_count\" is not a non-negative integer");
+        r.restore_count = n.value_or(0);
+      }
+      return r;
+    }
   }
   return Note{};
 }
@@ -385,12 +404,14 @@ const char* to_string(RecordType t) {
     case RecordType::run_finished: return "run-finished";
     case RecordType::note: return "note";
     case RecordType::file_restarted: return "file-restarted";
+    case RecordType::directory_identity:
+      return "directory-identity";
   }
   return "?";
 }
 
 std::optional<RecordType> record_type_from_number(std::uint32_t n) {
-  if (n >= 1 && n <= 14) return static_cast<RecordType>(n);
+  if (n >= 1 && n <= 15) return static_cast<RecordType>(n);
   return std::nullopt;
 }
 
@@ -425,7 +446,7 @@ RecordType Record::type() const {
       RecordType::step_finished, RecordType::file_progress,  RecordType::file_restarted,
       RecordType::file_done,     RecordType::file_cleared,   RecordType::destinations_resolved,
       RecordType::hook_result,   RecordType::context_opened, RecordType::context_closed,
-      RecordType::run_finished,  RecordType::note};
+      RecordType::run_finished,  RecordType::note,           RecordType::directory_identity};
   return k_types[body.index()];
 }
 
@@ -534,6 +555,10 @@ std::string describe(const Record& r) {
         } else if constexpr (std::is_same_v<T, Note>) {
           add("level", to_string(b.level));
           add("text", quoted(b.text));
+        } else if constexpr (std::is_same_v<T, DirectoryIdentityRecord>) {
+          add("database", b.database.empty() ? std::string("unknown") : quoted(b.database));
+          add("invocation_id", b.invocation_id ? quoted(*b.invocation_id) : std::string("unknown"));
+          add("restore_count", b.restore_count ? std::to_string(*b.restore_count) : std::string("unknown"));
         }
       },
       r.body);
