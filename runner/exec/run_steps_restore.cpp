@@ -60,6 +60,7 @@ RunSteps::StepResult RunSteps::restore_locations() {
       }
     }
     reported = graph::ReportedLocations::reported(loc);
+    warn_override_differences(loc);
   } else {
     if (m_plan.on_locations_failure == plan::LocationsFailure::fail) {
       return StepResult::fail("DsRestoreGetDatabaseLocations returned " + describe(hr) +
@@ -104,6 +105,7 @@ RunSteps::StepResult RunSteps::restore_locations() {
   }
   m_resolution = std::move(*res);
   if (Status s = record(dr); !s) return StepResult::fail("cannot write the journal: " + s.message());
+  capture_identity();
   std::string msg;
   for (const WinPath& d : m_resolution->directories) msg += (msg.empty() ? "" : ", ") + d.str();
   return StepResult::ok("destinations: " + msg + (note.empty() ? "" : " (original locations)"));
@@ -172,7 +174,9 @@ RunSteps::StepResult RunSteps::system_verify_online() {
     return StepResult::fail("AD DS is not running after the restart into normal mode; check the Directory Service "
                             "event log (the restored database may not have recovered)");
   }
-  return StepResult::ok("AD DS is online");
+  std::string checked;
+  if (std::string bad = verify_restored_identity(checked); !bad.empty()) return StepResult::fail(bad);
+  return StepResult::ok("AD DS is online" + (checked.empty() ? std::string() : "; " + checked));
 }
 
 }  // namespace adrestore::exec
