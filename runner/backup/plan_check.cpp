@@ -5,6 +5,7 @@
 #include "backup/verify.h"
 #include "base/text.h"
 #include "host/host.h"
+#include "graph/destinations.h"  // override_differences: a leaf of graph/, no cycle
 #include "host/sim_disks.h"
 #ifdef _WIN32
 #include "host/win32_host.h"
@@ -96,6 +97,14 @@ void check_backup_set(const plan::Plan& plan, const SetAccess& access, std::int6
                     plan.domain_controller.value +
                     ", or, if this is really intended, run with --allow-foreign-backup (which validate does not "
                     "take)");
+  }
+  // Overrides the DC's own report (recorded at backup time) does not match: verified only
+  // in the simulator, so a reviewer should know (issue 13; doc/windows.md).
+  for (const graph::OverrideDifference& d : graph::override_differences(graph::destination_policy(plan), m.locations)) {
+    const auto& f = d.role == graph::DirRole::database ? plan.dest_database
+                    : d.role == graph::DirRole::logs   ? plan.dest_logs
+                                                       : plan.dest_checkpoint;
+    if (f) diags.warning(f->mark, f->path, graph::describe_override_difference(d, "at backup time (" + set_name + ")"));
   }
   VerifyOptions o;
   o.now_unix = now_unix;

@@ -111,13 +111,19 @@ std::uint32_t header_link(std::uint32_t version) {
 
 std::string journal_path(const std::string& state_dir) { return platform::join_path(state_dir, k_journal_file_name); }
 
-std::uint32_t format_version_of(RecordType t) { return t == RecordType::foreign_backup_allowed ? 2 : 1; }
+std::uint32_t format_version_of(RecordType t) {
+  return t == RecordType::foreign_backup_allowed || t == RecordType::directory_identity ? 2 : 1;
+}
 
 std::string encode_header(std::uint32_t version) {
   std::string h(k_magic, sizeof k_magic);
   put_u32(h, version);
   put_u32(h, crc32c_mask(crc32c(h.data(), h.size())));
   return h;
+}
+
+bool record_type_in_version(RecordType type, std::uint32_t version) {
+  return version >= 2 || static_cast<std::uint16_t>(type) <= static_cast<std::uint16_t>(RecordType::file_restarted);
 }
 
 std::string encode_frame(const Record& r, std::uint32_t back_link, std::uint32_t* frame_link_out) {
@@ -299,12 +305,12 @@ Result<std::unique_ptr<JournalWriter>> JournalWriter::open(const std::string& st
   }
   if (s) s = w->m_file->sync();
   if (!s) return s.with_context("cannot repair the journal's torn tail");
+  w->m_version = contents->format_version;
   w->m_end = contents->valid_end;
   w->m_link = contents->last_link;
   w->m_next_seq = contents->records.size() + 1;
   w->m_state = contents->state;
   w->m_last_time = contents->state.last_time_ms();
-  w->m_version = contents->format_version;
   if (read_out) *read_out = std::move(*contents);
   return w;
 }

@@ -26,8 +26,9 @@
 
 namespace adrestore::exec {
 
-// Version 2 added record 15 (foreign-backup-allowed). The reader reads versions 1 and 2; a
-// writer continuing a journal keeps its version and refuses records that version lacks.
+// Version 2 added records 15 (foreign-backup-allowed) and 16 (directory-identity). The reader
+// reads versions 1 and 2; a writer continuing a journal keeps its version and refuses
+// records that version lacks.
 inline constexpr std::uint32_t k_journal_format_version = 2;
 inline constexpr std::uint32_t k_journal_oldest_format_version = 1;
 inline constexpr std::size_t k_journal_header_size = 16;
@@ -97,11 +98,11 @@ class JournalWriter {
   std::string m_path;
   std::unique_ptr<platform::File> m_file;
   Clock m_clock;
+  std::uint32_t m_version = k_journal_format_version;
   std::uint64_t m_end = 0;
   std::uint64_t m_next_seq = 1;
   std::uint32_t m_link = 0;
   std::int64_t m_last_time = 0;
-  std::uint32_t m_version = k_journal_format_version;
   JournalState m_state;
   Status m_broken;  // not ok once a failed append could not be undone
 };

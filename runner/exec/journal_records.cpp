@@ -239,6 +239,11 @@ struct ToJson {
     j["plan_dc"] = r.plan_dc;
     j["host"] = r.host;
   }
+  void operator()(const DirectoryIdentityRecord& r) const {
+    j["database"] = r.database;
+    if (r.invocation_id) j["invocation_id"] = *r.invocation_id;
+    if (r.restore_count) j["restore_count"] = *r.restore_count;
+  }
 };
 
 RecordBody read_body(RecordType t, FieldReader& f) {
@@ -356,6 +361,20 @@ RecordBody read_body(RecordType t, FieldReader& f) {
     }
     case RecordType::foreign_backup_allowed:
       return ForeignBackupAllowed{f.str("backup_dc"), f.str("plan_dc"), f.str("host")};
+    case RecordType::directory_identity: {
+      DirectoryIdentityRecord r;
+      r.database = f.str("database", k_max_name, true);
+      if (!r.database.empty() && !WinPath::parse(r.database)) {
+        f.fail("field \"database\" is not an absolute Windows path: " + r.database);
+      }
+      if (f.get("invocation_id", false)) r.invocation_id = f.str("invocation_id", 128);
+      if (const json* v = f.get("restore_count", false)) {
+        auto n = FieldReader::as_u64(*v);
+        if (!n) f.fail("field \"restore_count\" is not a non-negative integer");
+        r.restore_count = n.value_or(0);
+      }
+      return r;
+    }
   }
   return Note{};
 }
@@ -394,12 +413,14 @@ const char* to_string(RecordType t) {
     case RecordType::file_restarted: return "file-restarted";
     case RecordType::foreign_backup_allowed:
       return "foreign-backup-allowed";
+    case RecordType::directory_identity:
+      return "directory-identity";
   }
   return "?";
 }
 
 std::optional<RecordType> record_type_from_number(std::uint32_t n) {
-  if (n >= 1 && n <= 15) return static_cast<RecordType>(n);
+  if (n >= 1 && n <= 16) return static_cast<RecordType>(n);
   return std::nullopt;
 }
 
@@ -434,7 +455,8 @@ RecordType Record::type() const {
       RecordType::step_finished, RecordType::file_progress,  RecordType::file_restarted,
       RecordType::file_done,     RecordType::file_cleared,   RecordType::destinations_resolved,
       RecordType::hook_result,   RecordType::context_opened, RecordType::context_closed,
-      RecordType::run_finished,  RecordType::note,           RecordType::foreign_backup_allowed};
+      RecordType::run_finished,  RecordType::note,           RecordType::foreign_backup_allowed,
+      RecordType::directory_identity};
   return k_types[body.index()];
 }
 
@@ -547,6 +569,10 @@ std::string describe(const Record& r) {
           add("backup_dc", quoted(b.backup_dc));
           add("plan_dc", quoted(b.plan_dc));
           add("host", quoted(b.host));
+        } else if constexpr (std::is_same_v<T, DirectoryIdentityRecord>) {
+          add("database", b.database.empty() ? std::string("unknown") : quoted(b.database));
+          add("invocation_id", b.invocation_id ? quoted(*b.invocation_id) : std::string("unknown"));
+          add("restore_count", b.restore_count ? std::to_string(*b.restore_count) : std::string("unknown"));
         }
       },
       r.body);

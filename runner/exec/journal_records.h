@@ -31,6 +31,7 @@ enum class RecordType : std::uint16_t {
   note = 13,
   file_restarted = 14,
   foreign_backup_allowed = 15,  // format version 2
+  directory_identity = 16,      // format version 2
 };
 const char* to_string(RecordType t);
 std::optional<RecordType> record_type_from_number(std::uint32_t n);
@@ -147,9 +148,18 @@ struct ForeignBackupAllowed {
   std::string host;       // the machine the restore runs on
 };
 
+// What the DC said about its directory before the restore (host::DirectoryIdentity), so
+// that system.verify-online can compare after the restart. A fact the host could not read
+// is absent (database: empty).
+struct DirectoryIdentityRecord {
+  std::string database;  // Windows path, or empty
+  std::optional<std::string> invocation_id;
+  std::optional<std::uint64_t> restore_count;
+};
+
 using RecordBody = std::variant<RunStarted, RunResumed, StepStarted, StepFinished, FileProgress, FileRestarted,
                                 FileDone, FileCleared, DestinationsResolved, HookRecord, ContextOpened, ContextClosed,
-                                RunFinished, Note, ForeignBackupAllowed>;
+                                RunFinished, Note, ForeignBackupAllowed, DirectoryIdentityRecord>;
 
 struct Record {
   std::uint64_t seq = 0;      // 1-based; assigned by the writer

@@ -44,7 +44,12 @@ Status JournalState::apply(const Record& r) {
   ++m_records;
   m_last_time = r.time_ms;
   std::visit([this](const auto& b) { fold(b); }, r.body);
+  fold_identity(r);
   return Status::ok();
+}
+
+void JournalState::fold_identity(const Record& r) {
+  if (r.type() == RecordType::directory_identity && !m_identity_before) m_identity_before = r;
 }
 
 Status JournalState::check(const StepStarted& b) const {

@@ -51,6 +51,8 @@ class JournalState {
   const std::optional<DestinationsResolved>& destinations() const { return m_destinations; }
   const std::map<std::string, HookRecord>& hooks() const { return m_hooks; }
   const std::vector<FileCleared>& cleared() const { return m_cleared; }
+  // The first directory-identity record: the facts from before the restore.
+  const std::optional<Record>& identity_before() const { return m_identity_before; }
   // Copy progress by destination path (compared case-insensitively, as Windows does).
   FileCopyState file(const std::string& destination) const;
   const std::map<std::string, FileCopyState>& files() const { return m_files; }  // keys lower-cased
@@ -83,6 +85,7 @@ class JournalState {
   void fold(const ContextOpened& b);
   void fold(const ContextClosed& b);
   void fold(const RunFinished& b);
+  void fold_identity(const Record& r);
 
   std::uint64_t m_records = 0;
   std::int64_t m_last_time = 0;
@@ -95,6 +98,7 @@ class JournalState {
   std::map<std::string, HookRecord> m_hooks;
   std::vector<FileCleared> m_cleared;
   std::map<std::string, FileCopyState> m_files;
+  std::optional<Record> m_identity_before;
 };
 
 }  // namespace adrestore::exec

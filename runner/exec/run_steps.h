@@ -74,6 +74,14 @@ class RunSteps {
   StepResult system_restart();
   StepResult system_verify_online();
 
+  // restore.locations' share of issue 13: overrides that differ from the report are
+  // announced (a Note and a warning event); the directory's identity is journaled before
+  // anything changes, for system.verify-online (run_steps_verify.cpp).
+  void warn_override_differences(const backup::Locations& reported);
+  void capture_identity();
+  // The checks of system.verify-online after AD DS came online; empty when all passed.
+  std::string verify_restored_identity(std::string& checked);
+
   Status load_manifest();
   ClearOptions clear_options() const;  // files.clear's, also checked by restore.locations
   // The set was taken on this DC, or the override allows it (journaled); else a refusal.

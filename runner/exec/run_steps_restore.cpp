@@ -71,6 +71,7 @@ RunSteps::StepResult RunSteps::restore_locations() {
       }
     }
     reported = graph::ReportedLocations::reported(loc);
+    warn_override_differences(loc);
   } else {
     if (m_plan.on_locations_failure == plan::LocationsFailure::fail) {
       return StepResult::fail("DsRestoreGetDatabaseLocations returned " + describe(hr) +
@@ -111,6 +112,7 @@ RunSteps::StepResult RunSteps::restore_locations() {
   }
   m_resolution = std::move(*res);
   if (Status s = record(dr); !s) return StepResult::fail("cannot write the journal: " + s.message());
+  capture_identity();
   std::string msg;
   for (const WinPath& d : m_resolution->directories) msg += (msg.empty() ? "" : ", ") + d.str();
   return StepResult::ok("destinations: " + msg + (note.empty() ? "" : " (original locations)"));
@@ -169,7 +171,7 @@ RunSteps::StepResult RunSteps::restore_authoritative() {
   auto report = m_env.host.mark_authoritative(subtrees, objects, m_opt.state_dir);
   if (!report) return StepResult::fail(report.status().message());
   for (const std::string& w : report->warnings) {
-    record(Note{NoteLevel::warning, "restore.authoritative: " + w});
+    record_best_effort(Note{NoteLevel::warning, "restore.authoritative: " + w});
     emit("warning", "restore.authoritative", {}, w);
   }
   std::string msg = std::to_string(subtrees.size()) + " subtree(s) and " + std::to_string(objects.size()) +
@@ -182,7 +184,7 @@ RunSteps::StepResult RunSteps::restore_authoritative() {
     for (std::size_t i = 0; i < report->ldif_files.size(); ++i) {
       todo += (i ? "; " : "") + std::string("ldifde -i -k -f \"") + report->ldif_files[i] + "\"";
     }
-    record(Note{NoteLevel::warning, "restore.authoritative: " + todo});
+    record_best_effort(Note{NoteLevel::warning, "restore.authoritative: " + todo});
     emit("warning", "restore.authoritative", {}, todo);
     msg += "; " + todo;
   }
@@ -203,7 +205,9 @@ RunSteps::StepResult RunSteps::system_verify_online() {
     return StepResult::fail("AD DS is not running after the restart into normal mode; check the Directory Service "
                             "event log (the restored database may not have recovered)");
   }
-  return StepResult::ok("AD DS is online");
+  std::string checked;
+  if (std::string bad = verify_restored_identity(checked); !bad.empty()) return StepResult::fail(bad);
+  return StepResult::ok("AD DS is online" + (checked.empty() ? std::string() : "; " + checked));
 }
 
 }  // namespace adrestore::exec

@@ -254,6 +254,36 @@ Result<Resolution> resolve_destinations(const backup::Manifest& manifest, const 
   return res;
 }
 
+std::vector<OverrideDifference> override_differences(const DestinationPolicy& policy,
+                                                     const backup::Locations& reported) {
+  std::vector<OverrideDifference> out;
+  for (DirRole r : {DirRole::database, DirRole::logs, DirRole::checkpoint}) {
+    const std::optional<WinPath>& o = override_for(policy, r);
+    const std::optional<WinPath> rep = reported_dir(reported, r);
+    if (o && rep && !o->equals(*rep)) out.push_back({r, *o, *rep});
+  }
+  return out;
+}
+
+std::string describe_override_difference(const OverrideDifference& d, const std::string& when) {
+  std::string how;
+  switch (d.role) {
+    case DirRole::database:
+      how = "the restore map (DsRestoreRegister's rgrstmap) to make AD DS open the restored database there";
+      break;
+    case DirRole::logs:
+      how = "DsRestoreRegister's log path to make AD DS replay and keep its logs there";
+      break;
+    case DirRole::checkpoint:
+      how = "DsRestoreRegister's checkpoint path to make AD DS keep its checkpoint there";
+      break;
+  }
+  return std::string(role_field(d.role)) + " is " + d.override_dir.str() + ", but the DC reported " +
+         d.reported_dir.str() + " " + when + ": the restore relies on " + how +
+         ", which only the simulator verifies (a real DC may keep using " + d.reported_dir.str() +
+         "); after the restart, system.verify-online checks which database AD DS uses";
+}
+
 Result<RegisterArgs> register_args(const Resolution& res, const backup::Manifest& manifest) {
   if (!res.complete()) {
     return Status::error(Code::internal, "DsRestoreRegister arguments asked for before the locations are known");

@@ -97,6 +97,25 @@ struct Resolution {
 Result<Resolution> resolve_destinations(const backup::Manifest& manifest, const ReportedLocations& reported,
                                         const DestinationPolicy& policy);
 
+// A destination override (spec.restore.destinations.<role>) that differs from the
+// directory the DC reports for that role. The restore then relies on DsRestoreRegister to
+// make AD DS use the new place: the restore map (rgrstmap) for the database, the log and
+// checkpoint paths for the others (ntds-api.md 3.14, 6.3). Only the simulator models that;
+// what a real DC does with it is unverified, so the preview, validate and the run say so,
+// and system.verify-online checks the database AD DS uses after the restart.
+struct OverrideDifference {
+  DirRole role = DirRole::database;
+  WinPath override_dir;
+  WinPath reported_dir;
+};
+// The overrides of `policy` that differ (case-insensitively) from `reported`; a role the
+// DC did not report is not compared.
+std::vector<OverrideDifference> override_differences(const DestinationPolicy& policy,
+                                                     const backup::Locations& reported);
+// "spec.restore.destinations.database is E:\NTDS, but the DC reported C:\Windows\NTDS
+// <when>: the restore relies on ...". `when` such as "at backup time" or "now".
+std::string describe_override_difference(const OverrideDifference& d, const std::string& when);
+
 // The arguments of DsRestoreRegister (ntds-api.md 3.14), from a complete resolution.
 struct RegisterArgs {
   WinPath checkpoint_dir;

@@ -5,6 +5,7 @@ namespace adrestore::graph {
 void preview_files(const StepGraph& graph, const PreviewInputs& inputs, FilesPreview& out) {
   out.manifest = inputs.manifest ? inputs.manifest : &out.empty_manifest;
   const DestinationPolicy& policy = graph.summary.destinations;
+  if (inputs.manifest) out.override_differences = override_differences(policy, inputs.manifest->locations);
   Result<Resolution> res = resolve_destinations(*out.manifest, inputs.locations, policy);
   if (!res) {
     out.resolve_error = res.status();

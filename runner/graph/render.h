@@ -35,7 +35,12 @@ struct FilesPreview {
   std::vector<ClearAction> clear;  // for the listed directories
   Status clear_error;
   std::vector<WinPath> unlisted_dirs;  // known destination directories with no listing given
+  // Overrides that differ from the locations the DC reported at backup time (the
+  // manifest's `locations`); empty without a manifest.
+  std::vector<OverrideDifference> override_differences;
 };
+// How previews and validate qualify the manifest's locations.
+inline constexpr const char* k_reported_at_backup_time = "at backup time (the backup set's manifest)";
 // Fills `out` (not returned: its resolution points into out.empty_manifest).
 void preview_files(const StepGraph& graph, const PreviewInputs& inputs, FilesPreview& out);
 

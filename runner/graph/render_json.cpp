@@ -90,6 +90,14 @@ Json files_json(const PreviewInputs& in, const FilesPreview& fp) {
   Json j;
   j["dc"] = m.dc;
   j["createdAt"] = m.created_at;
+  Json warnings = Json::array();
+  for (const OverrideDifference& d : fp.override_differences) {
+    warnings.push_back(Json{{"role", to_string(d.role)},
+                            {"override", d.override_dir.str()},
+                            {"reportedAtBackup", d.reported_dir.str()},
+                            {"message", describe_override_difference(d, k_reported_at_backup_time)}});
+  }
+  j["overrideWarnings"] = warnings;
   j["genLow"] = m.gen_low;
   j["genHigh"] = m.gen_high;
   std::uint64_t total = 0;

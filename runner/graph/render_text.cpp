@@ -81,6 +81,9 @@ void write_destinations(std::ostream& out, const StepGraph& g, const FilesPrevie
       out << "  " << pad(std::string(to_string(r->role)) + ":", 12) << esc(detail::role_dir_text(*r)) << "\n";
     }
   }
+  for (const OverrideDifference& d : fp.override_differences) {
+    out << "  warning: " << esc(describe_override_difference(d, k_reported_at_backup_time)) << "\n";
+  }
   out << "  if DsRestoreGetDatabaseLocations fails: " << esc(detail::locations_failure_text(p)) << "\n";
   out << "  existing files: " << esc(detail::existing_files_text(p)) << "\n";
 }

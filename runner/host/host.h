@@ -4,11 +4,14 @@
 // implementations: sim::SimHost (a simulated world) and the win32 one.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "base/status.h"
+#include "base/winpath.h"
 
 namespace adrestore::host {
 
@@ -41,6 +44,23 @@ struct AuthoritativeReport {
   std::vector<std::string> warnings;  // for the journal and the events, step continues
 };
 
+// Facts that tell which database AD DS uses and whether it came from a restore
+// (ntds-api.md 6.7): compared before the restore and after the restart into normal mode
+// by system.verify-online. A fact the platform cannot read is nullopt, never a guess.
+struct DirectoryIdentity {
+  // The database AD DS opens: HKLM\SYSTEM\CurrentControlSet\Services\NTDS\Parameters
+  // "DSA Database file".
+  std::optional<WinPath> database;
+  // The DSA's invocation ID; a restore resets it (6.7). Not read on Windows.
+  std::optional<std::string> invocation_id;
+  // Parameters "DSA Previous Restore Count"; absent means 0 (restore-virtualized-domain-
+  // controller.md, 6.7). A restore raises it by one.
+  std::optional<std::uint64_t> restore_count;
+  // Whether the Directory Service log holds event 1109 (invocation ID changed after a
+  // restore) from `since_ms` on. Not read on Windows.
+  std::optional<bool> event_1109;
+};
+
 inline constexpr const char* k_se_backup_privilege = "SeBackupPrivilege";
 inline constexpr const char* k_se_restore_privilege = "SeRestorePrivilege";
 
@@ -63,6 +83,9 @@ class Host {
   virtual Result<AuthoritativeReport> mark_authoritative(const std::vector<std::string>& subtrees,
                                                          const std::vector<std::string>& objects,
                                                          const std::string& work_dir) = 0;
+  // The directory's identity facts now; `since_ms` (Unix milliseconds) bounds the event
+  // 1109 search. Read-only.
+  virtual Result<DirectoryIdentity> directory_identity(std::int64_t since_ms) = 0;
 
   // True when the process holds `name` and it is enabled. A failure to read the
   // privileges counts as not enabled.

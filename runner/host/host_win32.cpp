@@ -44,6 +44,8 @@ Result<std::string> system_dir() {
   return w32::to_utf8(std::wstring(buf, n));
 }
 
+constexpr const wchar_t* k_ntds_parameters = L"SYSTEM\\CurrentControlSet\\Services\\NTDS\\Parameters";
+
 std::optional<std::uint32_t> registry_dword(const wchar_t* key, const wchar_t* name) {
   DWORD value = 0;
   DWORD size = sizeof value;
@@ -157,6 +159,34 @@ class Win32Host : public Host {
     if (!r2.started()) return r2.spawn_error.with_context("restarting");
     if (!r2.succeeded()) return failure("restarting", restart, r2, out2);
     return Status::ok();
+  }
+
+  // The two registry values of ntds-api.md 6.7. The invocation ID (an attribute of the
+  // DC's NTDS Settings object, read over LDAP) and the Directory Service event log are not
+  // read: both stay nullopt, and verify-online says that only the simulator checks them.
+  Result<DirectoryIdentity> directory_identity(std::int64_t) override {
+    DirectoryIdentity id;
+    // A value that cannot be read stays unknown: verify-online then says it was not checked.
+    if (auto db = registry_string(k_ntds_parameters, L"DSA Database file")) {
+      auto p = WinPath::parse(*db);
+      if (!p) {
+        return Status::error(Code::failed,
+                             "the registry value DSA Database file is not a usable path: " + p.status().message());
+      }
+      id.database = *p;
+    }
+    DWORD count = 0;
+    DWORD size = sizeof count;
+    const LSTATUS rc = ::RegGetValueW(HKEY_LOCAL_MACHINE, k_ntds_parameters, L"DSA Previous Restore Count",
+                                      RRF_RT_REG_DWORD, nullptr, &count, &size);
+    if (rc == ERROR_SUCCESS) {
+      id.restore_count = count;
+    } else if (rc == ERROR_FILE_NOT_FOUND) {
+      id.restore_count = 0;  // absent: the default, 0 (restore-virtualized-domain-controller.md)
+    } else {
+      return w32::error_status("cannot read", "DSA Previous Restore Count", static_cast<DWORD>(rc));
+    }
+    return id;
   }
 
   Result<AuthoritativeReport> mark_authoritative(const std::vector<std::string>& subtrees,

@@ -91,6 +91,9 @@ nlohmann::json fault_to_json(const Fault& f) {
     j["taken"] = jf->taken;
   } else if (const auto* l = std::get_if<LockedFault>(&f.kind)) {
     j["locked"] = {{"path", l->path.str()}};
+  } else if (const auto* b = std::get_if<BootFault>(&f.kind)) {
+    j["boot"] = {{"skip", to_string(b->skip)}};
+    j["applied"] = b->applied;
   }
   return j;
 }
@@ -101,10 +104,11 @@ Result<Fault> fault_from_json_unchecked(const nlohmann::json& j, const std::stri
   if (!j.is_object()) return Status::error(Code::invalid_input, path + ": a fault is a map");
   const int kinds = static_cast<int>(j.contains("call")) + static_cast<int>(j.contains("crash")) +
                     static_cast<int>(j.contains("diskFull")) + static_cast<int>(j.contains("corrupt")) +
-                    static_cast<int>(j.contains("journalFull")) + static_cast<int>(j.contains("locked"));
+                    static_cast<int>(j.contains("journalFull")) + static_cast<int>(j.contains("locked")) +
+                    static_cast<int>(j.contains("boot"));
   if (kinds != 1) {
     return Status::error(Code::invalid_input,
-                         path + ": a fault has exactly one of 'call' (with 'hresult'), 'crash', 'diskFull', 'corrupt', 'journalFull' or 'locked'" +
+                         path + ": a fault has exactly one of 'call' (with 'hresult'), 'crash', 'diskFull', 'corrupt', 'journalFull', 'locked' or 'boot'" +
                              (kinds == 0 ? std::string() : " (found " + std::to_string(kinds) + ")"));
   }
   auto only = [&](std::initializer_list<const char*> allowed) -> Status {
@@ -202,6 +206,21 @@ Result<Fault> fault_from_json_unchecked(const nlohmann::json& j, const std::stri
     c.at_record = k["atRecord"].get<std::uint64_t>();
     c.taken = j.value("taken", false);
     f.kind = c;
+  } else if (j.contains("boot")) {
+    if (Status s = only({"boot", "applied"}); !s) return s;
+    const std::string skip = j["boot"].value("skip", std::string());
+    BootFault b;
+    bool known = false;
+    for (BootSkip k : {BootSkip::restore_map, BootSkip::invocation_id, BootSkip::restore_count, BootSkip::event_1109}) {
+      if (skip == to_string(k)) b.skip = k, known = true;
+    }
+    if (!known) {
+      return Status::error(Code::invalid_input,
+                           path + ".boot.skip: '" + escape_for_terminal(skip) +
+                               "' is not one of restoreMap, invocationId, restoreCount, event1109");
+    }
+    b.applied = j.value("applied", false);
+    f.kind = b;
   } else {
     if (Status s = only({"corrupt", "applied"}); !s) return s;
     const nlohmann::json& x = j["corrupt"];
@@ -244,6 +263,31 @@ std::optional<ntds::HResult> next_call_fault(std::vector<Fault>& faults, ntds::C
   return hit;
 }
 
+const char* to_string(BootSkip s) {
+  switch (s) {
+    case BootSkip::restore_map:
+      return "restoreMap";
+    case BootSkip::invocation_id:
+      return "invocationId";
+    case BootSkip::restore_count:
+      return "restoreCount";
+    case BootSkip::event_1109:
+      return "event1109";
+  }
+  return "restoreMap";
+}
+
+std::vector<BootSkip> take_boot_faults(std::vector<Fault>& faults) {
+  std::vector<BootSkip> out;
+  for (Fault& f : faults) {
+    auto* b = std::get_if<BootFault>(&f.kind);
+    if (!b || b->applied) continue;
+    b->applied = true;
+    out.push_back(b->skip);
+  }
+  return out;
+}
+
 std::string describe_fault(const Fault& f) {
   if (const auto* c = std::get_if<CallFault>(&f.kind)) {
     std::string s = std::string("call ") + ntds::call_name(c->call) + " -> " + ntds::describe_hresult(c->hresult);
@@ -262,6 +306,9 @@ std::string describe_fault(const Fault& f) {
   if (const auto* l = std::get_if<LockedFault>(&f.kind)) return "file held open by another process: " + l->path.str();
   if (const auto* jf = std::get_if<JournalFullFault>(&f.kind)) {
     return "journal full from record " + std::to_string(jf->at_record);
+  }
+  if (const auto* b = std::get_if<BootFault>(&f.kind)) {
+    return std::string("the next post-restore boot skips ") + to_string(b->skip);
   }
   const auto& x = std::get<CorruptFault>(f.kind);
   return "corrupt byte " + std::to_string(x.at_byte) + " of backup file " + x.backup_file;

@@ -1,5 +1,5 @@
 // Faults are data (simulator.md): entries of world.json's "faults" list, added by hand or
-// by a plan test. Six kinds:
+// by a plan test. Seven kinds:
 //   {call, hresult, times?, after?}          the named API call fails with that HRESULT
 //   {crash: {atStep, afterBytes?}}           the executor kills itself in that step
 //   {diskFull: {path, afterBytes, hidden?}}  writes under a Windows path fail past N bytes;
@@ -10,6 +10,7 @@
 //   {corrupt: {backupFile, atByte}}          one byte of a backup-set file is flipped
 //   {journalFull: {atRecord}}                the state folder's disk is full: writing journal
 //                                            record N (and every later one) fails
+//   {boot: {skip}}                           the next post-restore boot leaves one thing out
 // Each kind also keeps its progress in the world (seen/fired, taken, written/tripped,
 // applied), so a fault fires the right number of times across processes.
 #pragma once
@@ -84,8 +85,20 @@ struct LockedFault {
   WinPath path;
 };
 
+// What the next boot that applies a restore registration leaves out, so that tests can
+// show system.verify-online catching a DC that did not really come up on the restored
+// database: the restore map (AD DS opens the database at its old path), the new invocation
+// id, the restore count's increment, or event 1109. The boot still succeeds. Once.
+enum class BootSkip { restore_map, invocation_id, restore_count, event_1109 };
+const char* to_string(BootSkip s);  // "restoreMap", "invocationId", "restoreCount", "event1109"
+
+struct BootFault {
+  BootSkip skip = BootSkip::restore_map;
+  bool applied = false;
+};
+
 struct Fault {
-  std::variant<CallFault, CrashFault, DiskFullFault, CorruptFault, JournalFullFault, LockedFault> kind;
+  std::variant<CallFault, CrashFault, DiskFullFault, CorruptFault, JournalFullFault, LockedFault, BootFault> kind;
 };
 
 // A fault entry as JSON (world.json form, with its progress fields).
@@ -97,6 +110,9 @@ Result<Fault> fault_from_json(const nlohmann::json& j, const std::string& path);
 
 // The HRESULT a call fault injects for `call` now, if any; counts the call either way.
 std::optional<ntds::HResult> next_call_fault(std::vector<Fault>& faults, ntds::Call call);
+
+// Marks the unapplied boot faults as applied and returns what they skip.
+std::vector<BootSkip> take_boot_faults(std::vector<Fault>& faults);
 
 // "call DsRestoreRegister -> hrCouldNotConnect (0xC7FF0007) 1 time", for messages.
 std::string describe_fault(const Fault& f);

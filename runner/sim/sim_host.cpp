@@ -44,7 +44,14 @@ std::string check_file(host::SimDisks& disks, const WinPath& p, SimFileKind kind
   return {};
 }
 
-std::string boot_with_registration(WorldState& w, host::SimDisks& disks) {
+bool skips(const std::vector<BootSkip>& faults, BootSkip s) {
+  for (BootSkip f : faults) {
+    if (f == s) return true;
+  }
+  return false;
+}
+
+std::string boot_with_registration(WorldState& w, host::SimDisks& disks, bool use_restore_map) {
   const Registration& reg = *w.restore_in_progress;
   if (!reg.restore_state) {
     return "a restore was registered (DsRestoreRegister) but never completed with DsRestoreRegisterComplete; "
@@ -55,7 +62,7 @@ std::string boot_with_registration(WorldState& w, host::SimDisks& disks) {
            "; AD DS does not start until a valid database is restored";
   }
   std::optional<WinPath> database = w.ntds.database;
-  if (!reg.restore_map.empty()) {
+  if (!reg.restore_map.empty() && use_restore_map) {
     auto mapped = WinPath::parse(reg.restore_map.front().to);
     if (!mapped) return "restore map target '" + escape_for_terminal(reg.restore_map.front().to) + "' is not a path";
     database = ntds::local_form(*mapped, w.machine_name().all());
@@ -91,11 +98,17 @@ void boot_world(Transaction& tx, host::SimDisks& disks) {
   rec.at = tx.now();
   std::string why;
   if (w.restore_in_progress) {
-    why = boot_with_registration(w, disks);
+    const std::vector<BootSkip> skip = take_boot_faults(w.faults);
+    for (BootSkip k : skip) tx.log(std::string("# boot fault skip=") + to_string(k));
+    why = boot_with_registration(w, disks, !skips(skip, BootSkip::restore_map));
     if (why.empty()) {
-      w.invocation_id = new_invocation_id();
-      ++w.restore_count;
-      rec.events.push_back(1109);  // invocation id changed after a restore [DOC 6.7]
+      if (!skips(skip, BootSkip::invocation_id)) w.invocation_id = new_invocation_id();
+      if (!skips(skip, BootSkip::restore_count)) ++w.restore_count;
+      if (!skips(skip, BootSkip::event_1109)) {
+        rec.events.push_back(1109);  // invocation id changed after a restore [DOC 6.7]
+        w.event_log.push_back({1109, rec.at, rec.boot});
+        if (w.event_log.size() > k_max_event_log) w.event_log.erase(w.event_log.begin());
+      }
       w.restore_in_progress.reset();
     }
   } else if (!w.ntds.database) {
@@ -160,6 +173,21 @@ Status boot_into_dsrm(World& world) {
     tx.log("# restart boot=" + std::to_string(w.boot_count) + " dsrm=true ntdsStarted=false");
     return Status::ok();
   });
+}
+
+Result<host::DirectoryIdentity> SimHost::directory_identity(std::int64_t since_ms) {
+  auto w = m_world->snapshot();
+  if (!w) return w.status();
+  host::DirectoryIdentity id;
+  id.database = w->ntds.database;
+  if (!w->invocation_id.empty()) id.invocation_id = w->invocation_id;
+  id.restore_count = w->restore_count;
+  // Event times are world time (host clock + clockOffset), in seconds.
+  const std::int64_t since = (since_ms >= 0 ? since_ms / 1000 : -((-since_ms + 999) / 1000)) + w->clock_offset;
+  bool logged = false;
+  for (const LoggedEvent& e : w->event_log) logged = logged || (e.event == 1109 && e.at >= since);
+  id.event_1109 = logged;
+  return id;
 }
 
 Result<host::AuthoritativeReport> SimHost::mark_authoritative(const std::vector<std::string>& subtrees,

@@ -24,6 +24,8 @@ class SimHost : public host::Host {
   Result<host::AuthoritativeReport> mark_authoritative(const std::vector<std::string>& subtrees,
                                                        const std::vector<std::string>& objects,
                                                        const std::string& work_dir) override;
+  // ntds.database, invocationId, restoreCount and eventLog of world.json.
+  Result<host::DirectoryIdentity> directory_identity(std::int64_t since_ms) override;
 
  private:
   std::shared_ptr<World> m_world;
@@ -34,7 +36,8 @@ class SimHost : public host::Host {
 //   recorded S_OK, the database (the restore map's target, else the DC's database path) is
 //   this DC's DIT byte for byte, and every log genLow..genHigh is in the backup log path
 //   (or log path) and intact. Then the invocation id changes, the restore count goes up by
-//   one, event 1109 is recorded and the registration is removed. Otherwise AD DS stays
+//   one, event 1109 is recorded (lastBoot.events and eventLog) and the registration is
+//   removed; a boot fault (faults.h) can leave one of these out, once. Otherwise AD DS stays
 //   down, the registration stays, and lastBoot.reason says why.
 // - without one: AD DS starts when the database is intact.
 // Updates tx's state (ntdsOnline, lastBoot, ...); does not restart anything else.

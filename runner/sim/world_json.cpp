@@ -153,6 +153,11 @@ Result<WorldState> from_json(const json& j, const std::string& label) {
     if (b.contains("events")) r.events = b["events"].get<std::vector<int>>();
     w.last_boot = r;
   }
+  if (j.contains("eventLog")) {
+    for (const json& e : j["eventLog"]) {
+      w.event_log.push_back({e.value("event", 0), e.value("at", std::int64_t{0}), e.value("boot", std::uint64_t{0})});
+    }
+  }
   if (j.contains("registry") && j["registry"].contains("restoreInProgress")) {
     const json& r = j["registry"]["restoreInProgress"];
     Registration reg;
@@ -308,6 +313,11 @@ json world_to_json(const WorldState& w) {
   if (w.last_boot) {
     const BootRecord& b = *w.last_boot;
     j["lastBoot"] = {{"boot", b.boot}, {"at", b.at}, {"ntdsStarted", b.ntds_started}, {"reason", b.reason}, {"events", b.events}};
+  }
+  if (!w.event_log.empty()) {
+    json log = json::array();
+    for (const LoggedEvent& e : w.event_log) log.push_back({{"event", e.event}, {"at", e.at}, {"boot", e.boot}});
+    j["eventLog"] = log;
   }
   json registry = json::object();
   if (w.restore_in_progress) {

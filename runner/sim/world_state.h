@@ -30,6 +30,7 @@ inline constexpr std::size_t k_max_faults = 256;
 inline constexpr std::size_t k_max_restore_map = 16;
 inline constexpr std::size_t k_max_account_name = 256;
 inline constexpr std::size_t k_max_authoritative_marks = 64;
+inline constexpr std::size_t k_max_event_log = 64;
 
 // Who opened a context or received a buffer: the process and the boot it ran in.
 struct Owner {
@@ -111,6 +112,13 @@ struct BootRecord {
   std::vector<int> events;  // 1109: invocation id changed after a restore
 };
 
+// One entry of the DC's Directory Service event log, as far as the simulator keeps one.
+struct LoggedEvent {
+  int event = 0;        // 1109: invocation id changed after a restore
+  std::int64_t at = 0;  // world time, seconds
+  std::uint64_t boot = 0;
+};
+
 struct AuthIdentity {
   std::string user;
   std::string domain;
@@ -148,6 +156,7 @@ struct WorldState {
   std::uint64_t restore_count = 0;
   std::uint64_t boot_count = 1;
   std::optional<BootRecord> last_boot;
+  std::vector<LoggedEvent> event_log;  // oldest first, at most k_max_event_log
   std::optional<Registration> restore_in_progress;
   std::optional<std::uint64_t> interlock;  // the context holding DsRestoreRegister's interlock
   std::optional<AuthIdentity> auth_identity;

@@ -134,6 +134,22 @@ TEST_SUITE("backup") {
     }
   }
 
+  TEST_CASE("validate warns, on the override's line, when a destination override differs from the DC's report at "
+            "backup time") {
+    ValidateFixture fx;
+    testing::write_file(fx.plan, plan_text() + "  restore:\n"
+                                               "    destinations:\n"
+                                               "      database: 'E:\\NTDS'\n"
+                                               "      logs: 'C:\\Windows\\NTDS'\n");
+    auto r = fx.validate();
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find(":12:17: warning: spec.restore.destinations.database: spec.restore.destinations.database is "
+                     "E:\\NTDS, but the DC reported C:\\Windows\\NTDS at backup time (backup set "
+                     "D:\\Backups\\DC01\\2026-11-20): the restore relies on the restore map") != std::string::npos);
+    CHECK(r.out.find("(0 errors, 1 warning") != std::string::npos);  // the logs override matches the report
+  }
+
   TEST_CASE("validate without a world notes that the set was not checked") {
     ValidateFixture fx;
     std::filesystem::resize_file(fx.set.file("ntds.dit"), 1000);

@@ -244,7 +244,8 @@ TEST_SUITE("fault-matrix") {
 
   TEST_CASE("a full disk in the middle of the copy fails files.copy, reports ERROR_DISK_FULL to the DC, and resumes") {
     MatrixWorld w;
-    w.add_faults(nlohmann::json::array({{{"diskFull", {{"path", "C:\\Windows\\NTDS"}, {"afterBytes", "1Mi"}}}}}));
+    w.add_faults(nlohmann::json::array(
+        {{{"diskFull", {{"path", "C:\\Windows\\NTDS"}, {"afterBytes", "1Mi"}, {"hidden", true}}}}}));
     const RunResult r = w.run();
     const exec::RunState rs = check_stopped_at(w, r, 3, "files.copy", {"files.copy", "no space left on device"});
     CHECK(rs.verified_bytes.size() == 1);  // the DIT, part copied

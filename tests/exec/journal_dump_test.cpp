@@ -17,7 +17,9 @@ TEST_SUITE("journal") {
     CHECK(r.out.find("#1 @16 ") != std::string::npos);
     CHECK(r.out.find("run-started plan=\"dc01-corp\"") != std::string::npos);
     CHECK(r.out.find("step-finished step=restore.end outcome=failed hresult=0x80070005") != std::string::npos);
-    CHECK(r.out.find("22 record(s)") != std::string::npos);
+    CHECK(r.out.find("24 record(s)") != std::string::npos);
+    CHECK(r.out.find("directory-identity database=\"C:\\Windows\\NTDS\\ntds.dit\" invocation_id=") !=
+          std::string::npos);
     CHECK(r.err.empty());
   }
 
@@ -27,7 +29,7 @@ TEST_SUITE("journal") {
     auto r = run_adrestore({"journal", "dump", "--state", t.path().string(), "--format", "json"});
     CHECK(r.exit_code == 0);
     const auto doc = nlohmann::json::parse(r.out);
-    CHECK(doc["records"].size() == 22);
+    CHECK(doc["records"].size() == 24);
     CHECK(doc["records"][0]["type"] == "run-started");
     CHECK(doc["records"][0]["seq"] == 1);
     CHECK(doc["records"][0]["offset"] == 16);
@@ -55,7 +57,7 @@ TEST_SUITE("journal") {
     auto r = run_adrestore({"journal", "dump", "--state", t.path().string()});
     CHECK(r.exit_code == 0);
     CHECK(r.err.find("warning:") != std::string::npos);
-    CHECK(r.out.find("21 record(s)") != std::string::npos);
+    CHECK(r.out.find("23 record(s)") != std::string::npos);
     CHECK(adrestore::testing::read_file(t / "journal") == b);
   }
 

@@ -25,6 +25,8 @@ inline std::vector<exec::RecordBody> sample_bodies() {
   v.emplace_back(StepFinished{"restore.prepare", StepOutcome::succeeded, 0U, 40, ""});
   v.emplace_back(DestinationsResolved{{{"database", "ntds.dit", "E:\\NTDS\\ntds.dit"},
                                        {"log", "edb00001.log", "F:\\Logs\\edb00001.log"}}});
+  v.emplace_back(DirectoryIdentityRecord{"C:\\Windows\\NTDS\\ntds.dit", "6f1c2e3a-0000-4000-8000-00000000abcd", 0U});
+  v.emplace_back(DirectoryIdentityRecord{"", std::nullopt, std::nullopt});
   v.emplace_back(FileCleared{"E:\\NTDS\\old.dit", ClearAction::quarantine, "E:\\NTDS.adrestore-quarantine\\r1\\old.dit"});
   v.emplace_back(FileCleared{"F:\\Logs\\edb.chk", ClearAction::remove, ""});
   v.emplace_back(FileProgress{"E:\\NTDS\\ntds.dit", 65536, 0});

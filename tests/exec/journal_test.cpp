@@ -211,6 +211,73 @@ TEST_SUITE("journal") {
           std::string::npos);
   }
 
+  TEST_CASE("a format version 1 journal is read and continued as version 1, without directory-identity records") {
+    TempDir t;
+    std::string b = encode_header(1);
+    std::uint32_t link = static_cast<std::uint32_t>(static_cast<unsigned char>(b[12])) |
+                         static_cast<std::uint32_t>(static_cast<unsigned char>(b[13])) << 8 |
+                         static_cast<std::uint32_t>(static_cast<unsigned char>(b[14])) << 16 |
+                         static_cast<std::uint32_t>(static_cast<unsigned char>(b[15])) << 24;
+    Record start;
+    start.seq = 1;
+    start.time_ms = 1000;
+    start.body = testing::sample_bodies().front();
+    b += encode_frame(start, link, &link);
+    testing::write_file(t / "journal", b);
+    JournalContents read;
+    auto w = JournalWriter::open(state_dir(t), &read);
+    REQUIRE_MESSAGE(w, w.status().message());
+    CHECK(read.format_version == 1);
+    CHECK((*w)->format_version() == 1);
+    auto refused = (*w)->append(DirectoryIdentityRecord{"C:\\Windows\\NTDS\\ntds.dit", std::nullopt, 0U});
+    REQUIRE_FALSE(refused);
+    CHECK(refused.status().message().find("format version 1") != std::string::npos);
+    REQUIRE((*w)->append(Note{NoteLevel::info, "still version 1"}));
+    const std::string now = journal_bytes(t);
+    CHECK(now.substr(8, 4) == std::string("\x01\x00\x00\x00", 4));
+    auto again = read_journal((t / "journal").string());
+    REQUIRE_MESSAGE(again, again.status().message());
+    CHECK(again->records.size() == 2);
+  }
+
+  TEST_CASE("a directory-identity record in a format version 1 journal is corruption") {
+    std::string b = encode_header(1);
+    std::uint32_t link = static_cast<std::uint32_t>(static_cast<unsigned char>(b[12])) |
+                         static_cast<std::uint32_t>(static_cast<unsigned char>(b[13])) << 8 |
+                         static_cast<std::uint32_t>(static_cast<unsigned char>(b[14])) << 16 |
+                         static_cast<std::uint32_t>(static_cast<unsigned char>(b[15])) << 24;
+    Record start;
+    start.seq = 1;
+    start.time_ms = 1000;
+    start.body = testing::sample_bodies().front();
+    b += encode_frame(start, link, &link);
+    Record id;
+    id.seq = 2;
+    id.time_ms = 1000;
+    id.body = DirectoryIdentityRecord{"", std::nullopt, 1U};
+    b += encode_frame(id, link, &link);
+    auto c = parse_journal(b, "journal");
+    REQUIRE_FALSE(c);
+    CHECK(c.status().message().find("record type 16 (directory-identity) does not exist in journal format version 1") !=
+          std::string::npos);
+  }
+
+  TEST_CASE("the first directory-identity record is the identity before the restore") {
+    TempDir t;
+    auto w = JournalWriter::create(state_dir(t));
+    REQUIRE(w);
+    REQUIRE((*w)->append(testing::sample_bodies().front()));
+    REQUIRE((*w)->append(DirectoryIdentityRecord{"C:\\Windows\\NTDS\\ntds.dit", std::string("a"), 4U}));
+    REQUIRE((*w)->append(DirectoryIdentityRecord{"E:\\NTDS\\ntds.dit", std::string("b"), 5U}));
+    auto c = read_journal((t / "journal").string());
+    REQUIRE_MESSAGE(c, c.status().message());
+    REQUIRE(c->state.identity_before().has_value());
+    const auto* first = c->state.identity_before()->as<DirectoryIdentityRecord>();
+    REQUIRE(first);
+    CHECK(first->invocation_id == std::optional<std::string>("a"));
+    CHECK(first->restore_count == std::optional<std::uint64_t>(4));
+  }
+
   TEST_CASE("a file with a bad magic number is refused") {
     std::string b = encode_header();
     b[0] = 'X';

@@ -205,6 +205,33 @@ TEST_SUITE("graph") {
     const std::vector<DirListing> hostile = {{P("E:\\NTDS"), {"..\\escape"}}};
     CHECK_FALSE(plan_clear(*r, p, hostile, "run-7").is_ok());
   }
+
+  TEST_CASE("an override that differs from the DC's report is flagged with the restore map it relies on") {
+    DestinationPolicy p = policy();
+    p.database = P("E:\\NTDS");
+    p.logs = P("c:\\windows\\ntds\\logs");  // the reported log dir, in other case: not a difference
+    const std::vector<OverrideDifference> d = override_differences(p, dc_report());
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].role == DirRole::database);
+    CHECK(d[0].override_dir.str() == "E:\\NTDS");
+    CHECK(d[0].reported_dir.str() == "C:\\Windows\\NTDS");
+    const std::string text = describe_override_difference(d[0], "at backup time");
+    CHECK(text.find("spec.restore.destinations.database is E:\\NTDS, but the DC reported C:\\Windows\\NTDS at backup "
+                    "time") == 0);
+    CHECK(text.find("restore map (DsRestoreRegister's rgrstmap)") != std::string::npos);
+    CHECK(text.find("only the simulator verifies") != std::string::npos);
+    CHECK(text.find("system.verify-online") != std::string::npos);
+  }
+
+  TEST_CASE("overrides equal to the report, and roles the DC did not report, are not flagged") {
+    DestinationPolicy p = policy();
+    p.database = P("C:\\Windows\\NTDS");
+    p.checkpoint = P("F:\\Chk");
+    backup::Locations l = dc_report();
+    l.checkpoint_dir.reset();
+    CHECK(override_differences(p, l).empty());
+    CHECK(override_differences(policy(), dc_report()).empty());  // no overrides at all
+  }
 }
 
 }  // namespace adrestore::graph

@@ -1,6 +1,9 @@
 #include <doctest/doctest.h>
 
+#include <ctime>
 #include <filesystem>
+
+#include <nlohmann/json.hpp>
 
 #include "sim/content.h"
 #include "sim/sim_fixture.h"
@@ -135,6 +138,58 @@ TEST_SUITE("host") {
     REQUIRE(fx.host->restart_normal_mode().is_ok());
     CHECK_MESSAGE(fx.state().ntds_online, fx.state().last_boot->reason);
     CHECK(fx.state().ntds.database->str() == "E:\\NTDS\\ntds.dit");
+  }
+
+  TEST_CASE("directory identity: database in use, invocation id, restore count and event 1109 since a time") {
+    SimFixture fx;
+    const std::int64_t before_ms = static_cast<std::int64_t>(std::time(nullptr)) * 1000;
+    auto before = fx.host->directory_identity(before_ms);
+    REQUIRE(before.is_ok());
+    REQUIRE(before->database.has_value());
+    CHECK(before->database->str() == "C:\\Windows\\NTDS\\ntds.dit");
+    CHECK(before->restore_count == std::optional<std::uint64_t>(0));
+    CHECK(before->event_1109 == std::optional<bool>(false));
+    restore_in_place(fx, k_hr_none);
+    REQUIRE(fx.host->restart_normal_mode().is_ok());
+    auto after = fx.host->directory_identity(before_ms);
+    REQUIRE(after.is_ok());
+    CHECK(after->restore_count == std::optional<std::uint64_t>(1));
+    CHECK(after->invocation_id != before->invocation_id);
+    CHECK(after->event_1109 == std::optional<bool>(true));
+    CHECK(fx.state().event_log.size() == 1);
+    // An event logged before `since` does not count.
+    CHECK(fx.host->directory_identity(before_ms + 3600 * 1000)->event_1109 == std::optional<bool>(false));
+  }
+
+  TEST_CASE(
+      "boot faults make the post-restore boot skip the restore map, the new invocation id, the count or event 1109") {
+    for (const char* skip : {"restoreMap", "invocationId", "restoreCount", "event1109"}) {
+      CAPTURE(skip);
+      SimFixture fx;
+      const std::string old_id = fx.state().invocation_id;
+      auto fault = sim::fault_from_json(nlohmann::json{{"boot", {{"skip", skip}}}}, "faults[0]");
+      REQUIRE(fault.is_ok());
+      REQUIRE(fx.world->add_faults({*fault}).is_ok());
+      const ExpiryToken token = fx.token_then_dsrm();
+      const Hbc hbc = fx.prepare_restore(token);
+      fs::create_directories(fx.tmp / "world" / "fs" / "E" / "NTDS");
+      fs::copy_file(ntds_dir(fx) / "ntds.dit", fx.tmp / "world" / "fs" / "E" / "NTDS" / "ntds.dit");
+      REQUIRE(fx.api->restore_register(hbc, "C:\\Windows\\NTDS", "C:\\Windows\\NTDS",
+                                       {{"C:\\Windows\\NTDS\\ntds.dit", "E:\\NTDS\\ntds.dit"}}, "C:\\Windows\\NTDS", 1,
+                                       3) == k_hr_none);
+      REQUIRE(fx.api->restore_register_complete(hbc, k_hr_none) == k_hr_none);
+      REQUIRE(fx.host->restart_normal_mode().is_ok());
+      const sim::WorldState w = fx.state();
+      CHECK_MESSAGE(w.ntds_online, w.last_boot->reason);  // the boot itself succeeds
+      const std::string s = skip;
+      CHECK((w.ntds.database->str() == "C:\\Windows\\NTDS\\ntds.dit") == (s == "restoreMap"));
+      CHECK((w.invocation_id == old_id) == (s == "invocationId"));
+      CHECK((w.restore_count == 0) == (s == "restoreCount"));
+      CHECK(w.event_log.empty() == (s == "event1109"));
+      CHECK(testing::read_file(fx.tmp / "world" / "calls.log").find("# boot fault skip=" + s) != std::string::npos);
+      REQUIRE(w.faults.size() == 1);
+      CHECK(std::get<sim::BootFault>(w.faults[0].kind).applied);
+    }
   }
 
   TEST_CASE("restart ends every context of the previous boot") {
