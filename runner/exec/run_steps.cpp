@@ -67,7 +67,9 @@ std::string RunSteps::skip_reason(const graph::Step& step, const ResumeStep* dec
     if (step.id == ids::k_restore_end && m_context_open) return {};
     return "the run was interrupted";
   }
-  if (!step.guard.empty() && !m_succeeded_here.count(step.guard)) {
+  const bool guard_met =
+      m_succeeded_here.count(step.guard) > 0 || (step.guard == ids::k_restore_register && m_register_called);
+  if (!step.guard.empty() && !guard_met) {
     return step.guard + " did not succeed in this process";
   }
   if (m_failed) {

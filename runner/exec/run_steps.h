@@ -83,6 +83,9 @@ class RunSteps {
   ntds::Hbc m_hbc;
   bool m_context_open = false;
   std::set<std::string> m_succeeded_here;
+  // DsRestoreRegister returned S_OK in this process: restore.complete's guard, also when
+  // restore.register then failed its check of the registry key.
+  bool m_register_called = false;
   std::vector<std::string> m_secrets;  // scrubbed from hook logs (the DSRM password)
 
   // How the run is going.

@@ -22,6 +22,9 @@ class SimHost : public host::Host {
   // Records the marks in world.json; refused unless the world is in DSRM with AD DS
   // offline, as ntdsutil's authoritative restore is.
   Status mark_authoritative(const std::vector<std::string>& subtrees, const std::vector<std::string>& objects) override;
+  // The world's registry.restoreInProgress: written by DsRestoreRegister (unless the world
+  // says restoreKeyOnRegister: false), removed by a boot that applies the restore.
+  Result<bool> restore_in_progress_key_exists() override;
 
  private:
   std::shared_ptr<World> m_world;
