@@ -94,8 +94,8 @@ TEST_SUITE("host") {
       return;
     }
     HKEY key = nullptr;
-    const LSTATUS rc = ::RegCreateKeyExW(HKEY_LOCAL_MACHINE, path, 0, nullptr, REG_OPTION_VOLATILE, KEY_WRITE, nullptr, &key,
-                                         nullptr);
+    const LSTATUS rc =
+        ::RegCreateKeyExW(HKEY_LOCAL_MACHINE, path, 0, nullptr, REG_OPTION_VOLATILE, KEY_WRITE, nullptr, &key, nullptr);
     if (rc != ERROR_SUCCESS) {
       MESSAGE("cannot create the key in HKLM (error " << rc << "); the found case is not checked here");
       return;
