@@ -74,7 +74,9 @@ void RunSteps::fail_run(Outcome kind, const std::string& step, const std::string
 std::string RunSteps::skip_reason(const graph::Step& step, const ResumeStep* decision) const {
   if (m_restart_pending) return "the DC is restarting";
   if (decision && decision->action == ResumeAction::skip) return decision->reason;
-  if (!step.guard.empty() && !m_succeeded_here.count(step.guard)) {
+  const bool guard_met =
+      m_succeeded_here.count(step.guard) > 0 || (step.guard == ids::k_restore_register && m_register_called);
+  if (!step.guard.empty() && !guard_met) {
     return step.guard + " did not succeed in this process";
   }
   // The finalisers close what this process opened, whatever stopped it: an interrupt, a

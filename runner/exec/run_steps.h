@@ -105,6 +105,9 @@ class RunSteps {
   ntds::Hbc m_hbc;
   bool m_context_open = false;
   std::set<std::string> m_succeeded_here;
+  // DsRestoreRegister returned S_OK in this process: restore.complete's guard, also when
+  // restore.register then failed its check of the registry key.
+  bool m_register_called = false;
   // Scrubbed from hook logs (the DSRM password): the only copy that outlives
   // preflight.credentials, wiped by the destructor. Without it a hook that prints the
   // password would put it in its log; keeping it costs one copy in memory for the run.

@@ -8,6 +8,93 @@
 #include "ntds/hresult.h"
 
 namespace adrestore::exec {
+namespace {
+
+constexpr const char* k_restore_key = "HKLM\\SYSTEM\\CurrentControlSet\\Services\\NTDS\\Restore In Progress";
+
+// What a DsRestoreGetDatabaseLocations reply says: local forms for the restore's file I/O,
+// the DC's own texts for DsRestoreRegister. Entries with a code the reply should not hold are
+// named in `warnings` (ntds-api.md 3.13: only the three codes below appear); a code given
+// twice makes the reply ambiguous, and a path adrestore cannot parse cannot be used.
+Result<graph::ReportedLocations> read_reply(const ntds::BftList& list, const std::vector<std::string>& machine_names,
+                                            std::vector<std::string>& warnings) {
+  backup::Locations loc;
+  graph::DcPathTexts given;
+  for (const ntds::BftEntry& e : list) {
+    std::optional<WinPath>* local = nullptr;
+    std::optional<std::string>* text = nullptr;
+    if (e.bft == ntds::k_bft_ntds_database) {
+      local = &loc.database_file;
+      text = &given.database_file;
+    } else if (e.bft == ntds::k_bft_log_dir) {
+      local = &loc.log_dir;
+      text = &given.log_dir;
+    } else if (e.bft == ntds::k_bft_checkpoint_dir) {
+      local = &loc.checkpoint_dir;
+      text = &given.checkpoint_dir;
+    } else {
+      std::string w = "DsRestoreGetDatabaseLocations reported '" + escape_for_terminal(e.path) + "' as " +
+                      ntds::bft_name(e.bft) + ", a code it should not report; adrestore does not use that entry";
+      if (e.bft == 0x22 || e.bft == 0x23) {
+        w += " (0x22 and 0x23 are the doc table's values for BFT_LOG_DIR and BFT_CHECKPOINT_DIR; ntdsbcli.h says "
+             "0x82 and 0x83)";
+      }
+      warnings.push_back(std::move(w));
+      continue;
+    }
+    if (*local) {
+      return Status::error(Code::failed, "DsRestoreGetDatabaseLocations reported " + ntds::bft_name(e.bft) +
+                                             " twice ('" + escape_for_terminal(**text) + "' and '" +
+                                             escape_for_terminal(e.path) + "'); adrestore will not guess which one");
+    }
+    auto p = WinPath::parse(e.path);
+    if (!p) {
+      return Status::error(Code::failed, "DsRestoreGetDatabaseLocations reported a path adrestore cannot use: " +
+                                             p.status().message());
+    }
+    *local = ntds::local_form(*p, machine_names);
+    *text = e.path;
+  }
+  return graph::ReportedLocations::reported(std::move(loc), std::move(given));
+}
+
+// The reply's paths that the restore will use, checked before DsRestoreRegister so that a bad
+// reply stops the restore while nothing is registered: the database location must name a
+// .dit file (not a folder), and each reported directory a destination uses must exist.
+Status check_reply(const graph::Resolution& res, const backup::Locations& reported, host::Disks& disks) {
+  const auto fail = [](std::string m) { return Status::error(Code::failed, std::move(m)); };
+  if (reported.database_file) {
+    const WinPath& db = *reported.database_file;
+    const std::string name = to_lower_ascii(db.file_name());
+    if (name.size() <= 4 || !ends_with(name, ".dit")) {
+      return fail("DsRestoreGetDatabaseLocations reported the database location " + db.str() +
+                  ", which does not name a .dit file; adrestore will not restore the directory database there. "
+                  "Check the DC's NTDS parameters (DSA Database file), or set spec.restore.destinations.database");
+    }
+    auto info = disks.stat(db);
+    if (info && info->type == platform::FileType::directory) {
+      return fail("DsRestoreGetDatabaseLocations reported the database location " + db.str() +
+                  ", which is a folder, not a file; set spec.restore.destinations.database");
+    }
+  }
+  for (const graph::RoleDir* r : {&res.database, &res.logs, &res.checkpoint}) {
+    if (r->source != graph::DestinationSource::reported || !r->dir) continue;
+    const std::string what = std::string("the ") + graph::to_string(r->role) + " folder " + r->dir->str() +
+                             " that DsRestoreGetDatabaseLocations reported";
+    auto info = disks.stat(*r->dir);
+    if (!info) return fail("cannot check " + what + ": " + info.status().message());
+    if (info->type == platform::FileType::missing) {
+      return fail(what +
+                  " does not exist; the DC's reply does not match its disks. Check the path, or set "
+                  "spec.restore.destinations." +
+                  graph::to_string(r->role) + " to restore elsewhere");
+    }
+    if (info->type != platform::FileType::directory) return fail(what + " is not a folder");
+  }
+  return Status::ok();
+}
+
+}  // namespace
 
 RunSteps::StepResult RunSteps::check_ntds_offline(const std::string& since) {
   bool online = false;
@@ -56,22 +143,15 @@ RunSteps::StepResult RunSteps::restore_locations() {
   graph::ReportedLocations reported = graph::ReportedLocations::failed();
   std::string note;
   if (hr.ok()) {
-    backup::Locations loc;
-    for (const ntds::BftEntry& e : list) {
-      auto p = WinPath::parse(e.path);
-      if (!p) return StepResult::fail("DsRestoreGetDatabaseLocations reported a path adrestore cannot use: " +
-                                      p.status().message());
-      const WinPath local = ntds::local_form(*p, m_machine_names);
-      if (e.bft == ntds::k_bft_ntds_database) {
-        loc.database_file = local;
-      } else if (e.bft == ntds::k_bft_log_dir) {
-        loc.log_dir = local;
-      } else if (e.bft == ntds::k_bft_checkpoint_dir) {
-        loc.checkpoint_dir = local;
-      }
+    std::vector<std::string> warnings;
+    auto got = read_reply(list, m_machine_names, warnings);
+    if (!got) return StepResult::fail(got.status().message());
+    reported = std::move(*got);
+    for (const std::string& w : warnings) {
+      record_best_effort(Note{NoteLevel::warning, w});
+      emit("warning", "restore.locations", {}, w);
     }
-    reported = graph::ReportedLocations::reported(loc);
-    warn_override_differences(loc);
+    warn_override_differences(reported.locations);
   } else {
     if (m_plan.on_locations_failure == plan::LocationsFailure::fail) {
       return StepResult::fail("DsRestoreGetDatabaseLocations returned " + describe(hr) +
@@ -99,6 +179,9 @@ RunSteps::StepResult RunSteps::restore_locations() {
                                 "'adrestore journal dump --state " + m_opt.state_dir + "'");
     }
   }
+  if (hr.ok()) {
+    if (Status s = check_reply(*res, reported.locations, m_env.disks); !s) return StepResult::fail(s.message());
+  }
   // Everything files.clear and files.copy could refuse is looked at now, before
   // DsRestoreRegister: a refusal after it would leave the DC registered with a failure.
   const bool clear_pending = !(m_resumed && m_resumed->succeeded(graph::ids::k_files_clear));
@@ -122,11 +205,27 @@ RunSteps::StepResult RunSteps::restore_register() {
   auto args = graph::register_args(*m_resolution, *m_manifest);
   if (!args) return StepResult::fail(args.status().message());
   std::vector<ntds::RestoreMapEntry> map;
-  for (const auto& [from, to] : args->restore_map) map.push_back({from.str(), to.str()});
-  const ntds::HResult hr =
-      m_env.api.restore_register(m_hbc, args->checkpoint_dir.str(), args->log_dir.str(), map,
-                                 args->backup_log_dir.str(), args->gen_low, args->gen_high);
+  for (const auto& [from, to] : args->restore_map) map.push_back({from, to});
+  const ntds::HResult hr = m_env.api.restore_register(m_hbc, args->checkpoint_dir, args->log_dir, map,
+                                                      args->backup_log_dir, args->gen_low, args->gen_high);
   if (!hr.ok()) return StepResult::fail("DsRestoreRegister returned " + describe(hr), hr);
+  m_register_called = true;  // from here on restore.complete must run, whatever follows
+  // The registration lives in the registry (ntds-api.md 6.3): without the key, the next boot
+  // would start AD DS from the old database as if nothing had been restored.
+  auto key = m_env.host.restore_in_progress_key_exists();
+  if (!key) {
+    return StepResult::fail("DsRestoreRegister returned S_OK, but the check of the registry key " +
+                            std::string(k_restore_key) + " failed: " + key.status().message() +
+                            ". adrestore stops before touching any file; check the key by hand");
+  }
+  if (!*key) {
+    return StepResult::fail("DsRestoreRegister returned S_OK, but the registry key " + std::string(k_restore_key) +
+                            " does not exist: the restore registration did not take, and the DC would not apply the "
+                            "restore at its next boot. adrestore stops before touching any file and reports the "
+                            "failure with DsRestoreRegisterComplete. Check that nothing restored or rolled back the "
+                            "registry since DsRestoreRegister (doc/windows.md, \"What adrestore restores\"), then run "
+                            "again");
+  }
   return StepResult::ok("restore registered (logs " + std::to_string(args->gen_low) + ".." +
                         std::to_string(args->gen_high) + "); AD DS will not start until the restore completes");
 }

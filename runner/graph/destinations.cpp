@@ -31,6 +31,30 @@ const std::optional<WinPath>& override_for(const DestinationPolicy& p, DirRole r
   return p.database;
 }
 
+// The DC's text of the directory it reported for a role: the log and checkpoint
+// directories as given; the database's directory is the given DIT path without its last
+// component (a UNC or drive path cut at its last separator).
+std::optional<std::string> given_dir(const ReportedLocations& rep, DirRole r) {
+  switch (r) {
+    case DirRole::database: {
+      if (!rep.as_given.database_file || !rep.locations.database_file) return std::nullopt;
+      const std::string& t = *rep.as_given.database_file;
+      const std::size_t cut = t.find_last_of("\\/");
+      if (cut == std::string::npos) return std::nullopt;
+      std::string dir = t.substr(0, cut);
+      // C:\ntds.dit: the parent is the drive's root, whose text keeps its separator.
+      const WinPath parent = rep.locations.database_file->parent();
+      if (parent.root() == WinPath::Root::drive && parent.segments().empty()) dir = t.substr(0, cut + 1);
+      return dir;
+    }
+    case DirRole::logs:
+      return rep.as_given.log_dir;
+    case DirRole::checkpoint:
+      return rep.as_given.checkpoint_dir;
+  }
+  return std::nullopt;
+}
+
 // The directory the DC reported for a role, if it did.
 std::optional<WinPath> reported_dir(const backup::Locations& l, DirRole r) {
   switch (r) {
@@ -61,6 +85,12 @@ Result<RoleDir> resolve_role(const backup::Manifest& m, const ReportedLocations&
   if (const auto& o = override_for(p, r)) {
     out.dir = *o;
     out.source = DestinationSource::override_;
+    // The plan's text, unless it names the very directory the DC reported: then the DC
+    // hears its own form back, as for a directory taken from the report.
+    if (rep.state == LocationsState::reported) {
+      const auto d = reported_dir(rep.locations, r);
+      if (d && d->equals(*o)) out.as_given = given_dir(rep, r);
+    }
     return out;
   }
   if (rep.state == LocationsState::not_yet_called) return out;  // pending
@@ -68,6 +98,7 @@ Result<RoleDir> resolve_role(const backup::Manifest& m, const ReportedLocations&
     if (auto d = reported_dir(rep.locations, r)) {
       out.dir = *d;
       out.source = DestinationSource::reported;
+      out.as_given = given_dir(rep, r);
       return out;
     }
   }
@@ -232,6 +263,7 @@ Result<Resolution> resolve_destinations(const backup::Manifest& manifest, const 
       case DestinationSource::reported:
         if (f.kind == backup::FileKind::database && database_files == 1 && reported.locations.database_file) {
           fp.destination = *reported.locations.database_file;
+          fp.as_given = reported.as_given.database_file;
         } else {
           fp.destination = rd.dir->child(name);
         }
@@ -288,9 +320,11 @@ Result<RegisterArgs> register_args(const Resolution& res, const backup::Manifest
   if (!res.complete()) {
     return Status::error(Code::internal, "DsRestoreRegister arguments asked for before the locations are known");
   }
-  RegisterArgs a{*res.checkpoint.dir, *res.logs.dir, *res.logs.dir, {}, manifest.gen_low, manifest.gen_high};
+  const auto text = [](const RoleDir& d) { return d.as_given ? *d.as_given : d.dir->str(); };
+  RegisterArgs a{text(res.checkpoint), text(res.logs), text(res.logs), {}, manifest.gen_low, manifest.gen_high};
   for (const FilePlacement& f : res.files) {
-    if (f.file->kind == backup::FileKind::database) a.restore_map.emplace_back(f.file->original, *f.destination);
+    if (f.file->kind != backup::FileKind::database) continue;
+    a.restore_map.emplace_back(f.file->original.str(), f.as_given ? *f.as_given : f.destination->str());
   }
   if (a.gen_low > a.gen_high || a.gen_high > 0xFFFFF) {
     return fail("the backup set's log generations " + std::to_string(a.gen_low) + ".." + std::to_string(a.gen_high) +

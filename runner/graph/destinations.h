@@ -44,14 +44,26 @@ struct DestinationPolicy {
 };
 DestinationPolicy destination_policy(const plan::Plan& plan);
 
-// What DsRestoreGetDatabaseLocations has said so far.
+// The paths of a DsRestoreGetDatabaseLocations reply byte for byte as the DC gave them
+// (\\DC01\C$\Windows\NTDS on a real DC), for DsRestoreRegister; empty when not reported.
+struct DcPathTexts {
+  std::optional<std::string> database_file;
+  std::optional<std::string> log_dir;
+  std::optional<std::string> checkpoint_dir;
+};
+
+// What DsRestoreGetDatabaseLocations has said so far. `locations` holds the local form
+// (ntds::local_form), which the restore uses for file I/O; `as_given` the DC's own text.
 enum class LocationsState { not_yet_called, reported, call_failed };
 struct ReportedLocations {
   LocationsState state = LocationsState::not_yet_called;
   backup::Locations locations;  // meaningful when state is reported
+  DcPathTexts as_given;         // when state is reported; a missing text falls back to locations
   static ReportedLocations pending() { return {}; }
-  static ReportedLocations failed() { return {LocationsState::call_failed, {}}; }
-  static ReportedLocations reported(backup::Locations l) { return {LocationsState::reported, std::move(l)}; }
+  static ReportedLocations failed() { return {LocationsState::call_failed, {}, {}}; }
+  static ReportedLocations reported(backup::Locations l, DcPathTexts as_given = {}) {
+    return {LocationsState::reported, std::move(l), std::move(as_given)};
+  }
 };
 
 enum class DirRole { database, logs, checkpoint };
@@ -68,6 +80,9 @@ struct RoleDir {
   DirRole role = DirRole::database;
   std::optional<WinPath> dir;  // nullopt only when pending
   DestinationSource source = DestinationSource::pending;
+  // The DC's text for `dir` when the DC reported it (also when an override names the very
+  // directory the DC reported): what DsRestoreRegister gets.
+  std::optional<std::string> as_given;
 };
 
 struct FilePlacement {
@@ -75,12 +90,13 @@ struct FilePlacement {
   DirRole role = DirRole::database;
   std::optional<WinPath> destination;  // full path of the copy; nullopt when pending
   DestinationSource source = DestinationSource::pending;
+  std::optional<std::string> as_given;  // the DIT: the DC's text for `destination` when it reported it
 };
 
 struct Resolution {
-  RoleDir database{DirRole::database, std::nullopt, DestinationSource::pending};
-  RoleDir logs{DirRole::logs, std::nullopt, DestinationSource::pending};
-  RoleDir checkpoint{DirRole::checkpoint, std::nullopt, DestinationSource::pending};
+  RoleDir database{DirRole::database, std::nullopt, DestinationSource::pending, std::nullopt};
+  RoleDir logs{DirRole::logs, std::nullopt, DestinationSource::pending, std::nullopt};
+  RoleDir checkpoint{DirRole::checkpoint, std::nullopt, DestinationSource::pending, std::nullopt};
   std::vector<FilePlacement> files;  // in manifest order
   // Every known destination directory, once each (case-insensitively), in the order
   // database, logs, checkpoint, then any further per-file original directory.
@@ -116,12 +132,19 @@ std::vector<OverrideDifference> override_differences(const DestinationPolicy& po
 // <when>: the restore relies on ...". `when` such as "at backup time" or "now".
 std::string describe_override_difference(const OverrideDifference& d, const std::string& when);
 
-// The arguments of DsRestoreRegister (ntds-api.md 3.14), from a complete resolution.
+// The arguments of DsRestoreRegister (ntds-api.md 3.14), from a complete resolution, as the
+// texts the call gets. The DC hears its own paths back in the form it reported them (on a
+// real DC the administrative-share UNC form, \\DC01\C$\Windows\NTDS; the local form is only
+// for adrestore's file I/O). A directory the plan overrides is the plan's text, and one that
+// fell back to where the files were backed up from is the manifest's (local) text: the DC
+// gave no form for those. The restore map's source is the DIT's path as the manifest
+// recorded it at backup time (local form: the database as the engine knows it); its target
+// is the DC's text when the DC reported the DIT's location.
 struct RegisterArgs {
-  WinPath checkpoint_dir;
-  WinPath log_dir;
-  WinPath backup_log_dir;  // where the restored logs are: the log directory
-  std::vector<std::pair<WinPath, WinPath>> restore_map;  // DIT as backed up -> where it is restored
+  std::string checkpoint_dir;
+  std::string log_dir;
+  std::string backup_log_dir;                                    // where the restored logs are: the log directory
+  std::vector<std::pair<std::string, std::string>> restore_map;  // DIT as backed up -> where it is restored
   std::uint32_t gen_low = 0;
   std::uint32_t gen_high = 0;
 };

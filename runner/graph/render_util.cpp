@@ -26,7 +26,7 @@ std::string role_dir_text(const RoleDir& d) {
 }
 
 std::string placement_text(const FilePlacement& p) {
-  RoleDir d{p.role, p.destination, p.source};
+  RoleDir d{p.role, p.destination, p.source, std::nullopt};
   return role_dir_text(d);
 }
 

@@ -1,5 +1,6 @@
 // Host facts that are not NTDS calls: which machine this is, whether it booted into
-// Directory Services Restore Mode, which privileges the process holds, and the two actions
+// Directory Services Restore Mode, which privileges the process holds, whether a restore is
+// registered in the registry, and the two actions
 // around a restore (mark data authoritative, restart into normal mode). Two
 // implementations: sim::SimHost (a simulated world) and the win32 one.
 #pragma once
@@ -86,6 +87,10 @@ class Host {
   // The directory's identity facts now; `since_ms` (Unix milliseconds) bounds the event
   // 1109 search. Read-only.
   virtual Result<DirectoryIdentity> directory_identity(std::int64_t since_ms) = 0;
+  // Whether the key HKLM\SYSTEM\CurrentControlSet\Services\NTDS\Restore In Progress
+  // exists: DsRestoreRegister writes it, and the next boot's recovery deletes it once it has
+  // applied the restore (ntds-api.md 3.14, 6.3). Read-only; an error when it cannot be read.
+  virtual Result<bool> restore_in_progress_key_exists() = 0;
 
   // True when the process holds `name` and it is enabled. A failure to read the
   // privileges counts as not enabled.

@@ -143,6 +143,19 @@ class Win32Host : public Host {
     return out;
   }
 
+  Result<bool> restore_in_progress_key_exists() override {
+    HKEY key = nullptr;
+    const LSTATUS rc = ::RegOpenKeyExW(
+        HKEY_LOCAL_MACHINE, L"SYSTEM\\CurrentControlSet\\Services\\NTDS\\Restore In Progress", 0, KEY_READ, &key);
+    if (rc == ERROR_SUCCESS) {
+      ::RegCloseKey(key);
+      return true;
+    }
+    if (rc == ERROR_FILE_NOT_FOUND || rc == ERROR_PATH_NOT_FOUND) return false;
+    return w32::error_status("cannot open", "HKLM\\SYSTEM\\CurrentControlSet\\Services\\NTDS\\Restore In Progress",
+                             static_cast<DWORD>(rc));
+  }
+
   Status restart_normal_mode() override {
     auto dir = system_dir();
     if (!dir) return dir.status();

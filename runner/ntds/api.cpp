@@ -54,7 +54,11 @@ Result<BftList> parse_bft_list(std::string_view raw) {
       return list;
     }
     const std::size_t end = raw.find('\0', pos);
-    const std::size_t stop = end == std::string_view::npos ? raw.size() : end;
+    if (end == std::string_view::npos) {
+      return Status::error(Code::corrupt, "file list entry at byte " + std::to_string(pos) +
+                                              " is cut off: the buffer ends before its terminating NUL");
+    }
+    const std::size_t stop = end;
     if (stop - pos < 2) {
       return Status::error(Code::corrupt, "file list entry at byte " + std::to_string(pos) + " has a BFT code but no path");
     }
@@ -62,7 +66,6 @@ Result<BftList> parse_bft_list(std::string_view raw) {
     e.bft = static_cast<std::uint8_t>(raw[pos]);
     e.path = std::string(raw.substr(pos + 1, stop - pos - 1));
     list.push_back(std::move(e));
-    if (end == std::string_view::npos) return list;  // byte count excluded the terminators
     pos = end + 1;
   }
   return list;  // the size excluded the final extra NUL

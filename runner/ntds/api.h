@@ -73,8 +73,8 @@ using BftList = std::vector<BftEntry>;
 // The C API's list format: each entry is <BFT char><path> NUL, and the list ends with an
 // extra NUL. format_bft_list() writes it (8-bit characters, UTF-8 paths);
 // parse_bft_list() reads it bounded by the buffer size (whether the API's byte count
-// includes the terminators is unverified, so a missing final NUL at the very end is
-// tolerated) and refuses empty entries and text after the terminator.
+// includes the terminators is unverified, so the list's final extra NUL may be missing) and
+// refuses an entry cut off before its own NUL, empty entries and text after the terminator.
 std::string format_bft_list(const BftList& list);
 Result<BftList> parse_bft_list(std::string_view raw);
 

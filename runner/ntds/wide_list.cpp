@@ -39,8 +39,15 @@ Result<BftList> parse_wide_bft_list(const void* data, std::uint64_t bytes) {
       return list;
     }
     const std::size_t end = raw.find(u'\0', pos);
-    const std::size_t stop = end == std::u16string_view::npos ? raw.size() : end;
-    if (stop - pos < 2) return malformed("the entry at byte " + std::to_string(pos * 2) + " has a BFT code but no path");
+    if (end == std::u16string_view::npos) {
+      // Only the list's final extra NUL may lie outside the count: an entry without its own
+      // NUL was cut off, and its path may be a prefix of the real one.
+      return malformed("the entry at byte " + std::to_string(pos * 2) + " is cut off: the byte count (" +
+                       std::to_string(bytes) + ") ends before its terminating NUL");
+    }
+    const std::size_t stop = end;
+    if (stop - pos < 2)
+      return malformed("the entry at byte " + std::to_string(pos * 2) + " has a BFT code but no path");
     if (raw[pos] > 0xFF) {
       return malformed("the entry at byte " + std::to_string(pos * 2) + " starts with " + hex_unit(raw[pos]) +
                        ", which is not a BFT code");
@@ -48,7 +55,6 @@ Result<BftList> parse_wide_bft_list(const void* data, std::uint64_t bytes) {
     auto path = utf16_to_utf8(raw.substr(pos + 1, stop - pos - 1));
     if (!path) return malformed("the entry at byte " + std::to_string(pos * 2) + ": " + path.status().message());
     list.push_back(BftEntry{static_cast<std::uint8_t>(raw[pos]), std::move(*path)});
-    if (end == std::u16string_view::npos) return list;  // the count excluded the terminators
     pos = end + 1;
   }
   return list;  // the count excluded the final extra NUL

@@ -24,8 +24,9 @@ inline constexpr std::uint64_t k_max_list_bytes = 4ULL << 20;
 // alignment and type do not matter). Refused (Code::corrupt): a
 // null pointer, a byte count that is odd or above k_max_list_bytes, an entry with no path, a
 // BFT unit above 0xFF, a path that is not valid UTF-16, data after the terminating NUL (NUL
-// padding is fine). As with parse_bft_list, a count that stops before the final NULs is
-// tolerated (whether the API counts them is unverified).
+// padding is fine), an entry cut off by the count (no NUL of its own inside it: its path
+// could be a prefix of the real one). Only the list's final extra NUL may lie outside the
+// count (whether the API counts it is unverified), as with parse_bft_list.
 Result<BftList> parse_wide_bft_list(const void* data, std::uint64_t bytes);
 
 // The list in the API's format, final NULs included (its size() * 2 is the byte count).

@@ -11,6 +11,23 @@ namespace {
 
 constexpr std::uint32_t k_max_generation = 0xFFFFF;
 
+// With uncPaths, the DC wants its paths back in the form it gave them: a drive path that is
+// the local form of a location it reported to this context means the caller converted it
+// (issue 13: register with the paths exactly as the DC gave them). Whether a real DC refuses
+// it is unverified; the simulator does, so that a conversion cannot go unnoticed. A drive
+// path it never reported (a plan's own override) is accepted.
+bool converted_location(const WorldState& w, const Context& c, const std::string& given) {
+  if (!w.unc_paths || !c.locations_given) return false;
+  auto p = WinPath::parse(given);
+  if (!p || p->root() != WinPath::Root::drive) return false;
+  const NtdsPaths& r = w.reported_locations();
+  for (const std::optional<WinPath>& reported :
+       {r.database, r.database ? std::optional(r.database->parent()) : std::nullopt, r.logs, r.checkpoint}) {
+    if (reported && reported->root() == WinPath::Root::drive && reported->equals(*p)) return true;
+  }
+  return false;
+}
+
 Context* restore_context(Transaction& tx, ntds::Hbc h, CallLine& line, HResult& err) {
   Context* c = usable_context(tx, h, line, err);
   if (c && c->kind == ContextKind::backup) {
@@ -76,14 +93,18 @@ HResult SimApi::restore_get_database_locations(ntds::Hbc hbc, ntds::BftList& loc
   const HResult hr = run(ntds::Call::restore_get_database_locations, line, [&](Transaction& tx) {
     HResult err;
     // Any context: a restore context with or without token [DOC], or a backup context [JEDI].
-    if (!usable_context(tx, hbc, line, err)) return err;
+    Context* c = usable_context(tx, hbc, line, err);
+    if (!c) return err;
     const WorldState& w = tx.state();
     const NtdsPaths& p = w.reported_locations();
     ntds::BftList entries;
     if (p.database) entries.push_back({ntds::k_bft_ntds_database, reported_path(w, *p.database)});
     if (p.logs) entries.push_back({ntds::k_bft_log_dir, reported_path(w, *p.logs)});
     if (p.checkpoint) entries.push_back({ntds::k_bft_checkpoint_dir, reported_path(w, *p.checkpoint)});
-    return return_list(tx, ntds::Call::restore_get_database_locations, entries, list, id, line);
+    for (const ntds::BftEntry& e : w.extra_locations) entries.push_back(e);
+    const HResult listed = return_list(tx, ntds::Call::restore_get_database_locations, entries, list, id, line);
+    if (listed.ok()) c->locations_given = true;
+    return listed;
   });
   if (hr.ok()) {
     locations = std::move(list);
@@ -118,6 +139,18 @@ HResult SimApi::restore_register(ntds::Hbc hbc, const std::string& checkpoint_di
     if (checkpoint_dir.empty() || log_dir.empty() || backup_log_dir.empty() || !cp || !lp || !bp) {
       return w32(w, ntds::k_error_invalid_parameter);
     }
+    for (const std::string* given : {&checkpoint_dir, &log_dir, &backup_log_dir}) {
+      if (converted_location(w, *c, *given)) {
+        line.out("why", "local-form-of-reported-path");
+        return w32(w, ntds::k_error_invalid_parameter);
+      }
+    }
+    for (const ntds::RestoreMapEntry& m : restore_map) {
+      if (converted_location(w, *c, m.new_database_name)) {
+        line.out("why", "local-form-of-reported-path");
+        return w32(w, ntds::k_error_invalid_parameter);
+      }
+    }
     if (gen_low > gen_high || gen_high > k_max_generation) return w32(w, ntds::k_error_invalid_parameter);
     if (restore_map.size() > k_max_restore_map) return w32(w, ntds::k_error_invalid_parameter);
     for (const ntds::RestoreMapEntry& m : restore_map) {
@@ -141,7 +174,11 @@ HResult SimApi::restore_register(ntds::Hbc hbc, const std::string& checkpoint_di
     for (const ntds::RestoreMapEntry& m : restore_map) reg.restore_map.push_back({m.database_name, m.new_database_name});
     reg.registered_at = tx.now();
     if (w.restore_in_progress) line.note("replaced-registration");  // a crashed run's values
-    w.restore_in_progress = reg;
+    if (w.restore_key_on_register) {
+      w.restore_in_progress = reg;
+    } else {
+      line.note("no-restore-key");  // restoreKeyOnRegister: false, the registration did not take
+    }
     w.interlock = c->id;
     c->registered = true;
     c->completed = false;
@@ -158,11 +195,11 @@ HResult SimApi::restore_register_complete(ntds::Hbc hbc, HResult restore_state) 
     if (!c) return err;
     WorldState& w = tx.state();
     // Only the context that registered can complete, once [INFER].
-    if (!c->registered || c->completed || !w.restore_in_progress) {
+    if (!c->registered || c->completed || (!w.restore_in_progress && w.restore_key_on_register)) {
       line.out("why", c->completed ? "already-completed" : "not-registered");
       return ntds::k_hr_invalid_param;
     }
-    w.restore_in_progress->restore_state = restore_state;
+    if (w.restore_in_progress) w.restore_in_progress->restore_state = restore_state;
     c->completed = true;
     if (w.interlock && *w.interlock == c->id) w.interlock.reset();
     return ntds::k_hr_none;

@@ -162,6 +162,12 @@ Status SimHost::restart_normal_mode() {
   });
 }
 
+Result<bool> SimHost::restore_in_progress_key_exists() {
+  auto w = m_world->snapshot();
+  if (!w) return w.status();
+  return w->restore_in_progress.has_value();
+}
+
 Status boot_into_dsrm(World& world) {
   return world.update([&](Transaction& tx) {
     WorldState& w = tx.state();

@@ -26,6 +26,9 @@ class SimHost : public host::Host {
                                                        const std::string& work_dir) override;
   // ntds.database, invocationId, restoreCount and eventLog of world.json.
   Result<host::DirectoryIdentity> directory_identity(std::int64_t since_ms) override;
+  // The world's registry.restoreInProgress: written by DsRestoreRegister (unless the world
+  // says restoreKeyOnRegister: false), removed by a boot that applies the restore.
+  Result<bool> restore_in_progress_key_exists() override;
 
  private:
   std::shared_ptr<World> m_world;

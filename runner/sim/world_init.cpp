@@ -62,6 +62,8 @@ WorldState initial_state(const WorldOptions& o) {
   w.clock_offset = o.clock_offset;
   w.win32_errors = o.win32_errors;
   w.unc_paths = o.unc_paths;
+  w.extra_locations = o.extra_locations;
+  w.restore_key_on_register = o.restore_key_on_register;
   w.read_fragment = o.read_fragment;
   w.ntds = with_defaults(o.ntds);
   w.locations = o.locations;
@@ -199,6 +201,12 @@ bool apply_world_overrides(const plan::Node& root, WorldOptions& o, plan::Diagno
   }
   if (doc.contains("win32Errors")) o.win32_errors = doc["win32Errors"] == "wrapped" ? ntds::Win32Form::wrapped : ntds::Win32Form::raw;
   if (doc.contains("uncPaths")) o.unc_paths = doc["uncPaths"].get<bool>();
+  if (doc.contains("restoreKeyOnRegister")) o.restore_key_on_register = doc["restoreKeyOnRegister"].get<bool>();
+  if (doc.contains("extraLocations")) {
+    for (const auto& e : doc["extraLocations"]) {
+      o.extra_locations.push_back({e.at("bft").get<std::uint8_t>(), e.at("path").get<std::string>()});
+    }
+  }
   if (doc.contains("readFragment")) o.read_fragment = doc["readFragment"].get<std::uint32_t>();
   return !diags.has_errors();
 }

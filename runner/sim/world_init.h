@@ -45,6 +45,8 @@ struct WorldOptions {
   ntds::Win32Form win32_errors = ntds::Win32Form::raw;
   bool unc_paths = false;
   std::uint32_t read_fragment = 0;
+  std::vector<ntds::BftEntry> extra_locations;
+  bool restore_key_on_register = true;
 };
 
 // The state a fresh world starts from (no files written).

@@ -131,6 +131,12 @@ Result<WorldState> from_json(const json& j, const std::string& label) {
   w.clock_offset = j.value("clockOffset", std::int64_t{0});
   w.win32_errors = j.value("win32Errors", std::string("raw")) == "wrapped" ? ntds::Win32Form::wrapped : ntds::Win32Form::raw;
   w.unc_paths = j.value("uncPaths", false);
+  w.restore_key_on_register = j.value("restoreKeyOnRegister", true);
+  if (j.contains("extraLocations")) {
+    for (const json& e : j["extraLocations"]) {
+      w.extra_locations.push_back({e.at("bft").get<std::uint8_t>(), e.at("path").get<std::string>()});
+    }
+  }
   w.read_fragment = j.value("readFragment", std::uint32_t{0});
   auto ntds_paths = paths_from(j.at("ntds"), label, "ntds");
   if (!ntds_paths) return ntds_paths.status();
@@ -216,6 +222,7 @@ Result<WorldState> from_json(const json& j, const std::string& label) {
                                        f.at("offset").get<std::uint64_t>()};
       }
       ctx.token_created = c.value("tokenCreated", std::int64_t{0});
+      ctx.locations_given = c.value("locationsGiven", false);
       ctx.registered = c.value("registered", false);
       ctx.completed = c.value("completed", false);
       w.contexts.push_back(std::move(ctx));
@@ -304,6 +311,12 @@ json world_to_json(const WorldState& w) {
   j["clockOffset"] = w.clock_offset;
   j["win32Errors"] = w.win32_errors == ntds::Win32Form::wrapped ? "wrapped" : "raw";
   j["uncPaths"] = w.unc_paths;
+  if (!w.restore_key_on_register) j["restoreKeyOnRegister"] = false;
+  if (!w.extra_locations.empty()) {
+    json extra = json::array();
+    for (const ntds::BftEntry& e : w.extra_locations) extra.push_back({{"bft", e.bft}, {"path", e.path}});
+    j["extraLocations"] = extra;
+  }
   j["readFragment"] = w.read_fragment;
   j["ntds"] = paths_json(w.ntds);
   if (w.locations) j["locations"] = paths_json(*w.locations);
@@ -353,6 +366,7 @@ json world_to_json(const WorldState& w) {
       if (c.open_file) cj["openFile"] = {{"name", c.open_file->name}, {"size", c.open_file->size}, {"offset", c.open_file->offset}};
     } else {
       cj["tokenCreated"] = c.token_created;
+      if (c.locations_given) cj["locationsGiven"] = true;
       cj["registered"] = c.registered;
       cj["completed"] = c.completed;
     }

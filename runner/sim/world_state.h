@@ -14,6 +14,7 @@
 #include "base/status.h"
 #include "base/winpath.h"
 #include "host/host.h"
+#include "ntds/api.h"
 #include "ntds/hresult.h"
 #include "sim/faults.h"
 
@@ -70,6 +71,7 @@ struct Context {
   std::optional<OpenBackupFile> open_file;
   // Restore contexts.
   std::int64_t token_created = 0;
+  bool locations_given = false;  // DsRestoreGetDatabaseLocations answered on this context
   bool registered = false;
   bool completed = false;
 };
@@ -148,10 +150,18 @@ struct WorldState {
   std::int64_t tombstone_lifetime = k_default_tombstone_lifetime;  // seconds
   std::int64_t clock_offset = 0;  // seconds added to the host clock
   ntds::Win32Form win32_errors = ntds::Win32Form::raw;
-  bool unc_paths = false;          // lists name files \\DC\C$\... as a real DC does
-  std::uint32_t read_fragment = 0;  // DsBackupRead returns at most this many bytes; 0: no limit
-  NtdsPaths ntds;                  // where the DC keeps its database, logs and checkpoint
+  // Lists name files \\DC\C$\... as a real DC does, and DsRestoreRegister refuses the local
+  // form (C:\...) of a location DsRestoreGetDatabaseLocations gave the same context.
+  bool unc_paths = false;
+  std::uint32_t read_fragment = 0;     // DsBackupRead returns at most this many bytes; 0: no limit
+  NtdsPaths ntds;                      // where the DC keeps its database, logs and checkpoint
   std::optional<NtdsPaths> locations;  // what DsRestoreGetDatabaseLocations reports; absent: ntds
+  // More entries DsRestoreGetDatabaseLocations reports after those (a reply with codes it
+  // should not hold, to rehearse what the runner makes of them).
+  std::vector<ntds::BftEntry> extra_locations;
+  // false: DsRestoreRegister succeeds without creating the Restore in Progress key (a
+  // registration that did not take), to rehearse the runner's check of the key.
+  bool restore_key_on_register = true;
   std::string invocation_id;
   std::uint64_t restore_count = 0;
   std::uint64_t boot_count = 1;

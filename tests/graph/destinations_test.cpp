@@ -43,7 +43,8 @@ TEST_SUITE("graph") {
     for (const FilePlacement& f : r->files) CHECK_FALSE(f.destination.has_value());
   }
 
-  TEST_CASE("reported locations place the DIT at the reported path, logs in the log dir, patch and edb.chk in the checkpoint dir") {
+  TEST_CASE("reported locations place the DIT at the reported path, logs in the log dir, patch and edb.chk in the "
+            "checkpoint dir") {
     const backup::Manifest m = testing::sample_manifest();
     Result<Resolution> r = resolve_destinations(m, ReportedLocations::reported(dc_report()), policy());
     REQUIRE(r.is_ok());
@@ -157,12 +158,12 @@ TEST_SUITE("graph") {
     REQUIRE(r.is_ok());
     Result<RegisterArgs> a = register_args(*r, m);
     REQUIRE(a.is_ok());
-    CHECK(a->checkpoint_dir.str() == "C:\\Windows\\NTDS\\Chk");
-    CHECK(a->log_dir.str() == "C:\\Windows\\NTDS\\Logs");
-    CHECK(a->backup_log_dir.str() == "C:\\Windows\\NTDS\\Logs");
+    CHECK(a->checkpoint_dir == "C:\\Windows\\NTDS\\Chk");
+    CHECK(a->log_dir == "C:\\Windows\\NTDS\\Logs");
+    CHECK(a->backup_log_dir == "C:\\Windows\\NTDS\\Logs");
     REQUIRE(a->restore_map.size() == 1);
-    CHECK(a->restore_map[0].first.str() == "C:\\Windows\\NTDS\\ntds.dit");
-    CHECK(a->restore_map[0].second.str() == "C:\\Windows\\NTDS\\NTDS.DIT");
+    CHECK(a->restore_map[0].first == "C:\\Windows\\NTDS\\ntds.dit");
+    CHECK(a->restore_map[0].second == "C:\\Windows\\NTDS\\NTDS.DIT");
     CHECK(a->gen_low == 1);
     CHECK(a->gen_high == 2);
     Result<Resolution> pending = resolve_destinations(m, ReportedLocations::pending(), policy());
@@ -170,6 +171,48 @@ TEST_SUITE("graph") {
     backup::Manifest bad = m;
     bad.gen_low = 5;
     CHECK_FALSE(register_args(*r, bad).is_ok());
+  }
+
+  TEST_CASE("DsRestoreRegister gets the paths as the DC reported them; overrides are the plan's own text") {
+    const backup::Manifest m = testing::sample_manifest();
+    DcPathTexts given;
+    given.database_file = "\\\\DC01\\C$\\Windows\\NTDS\\NTDS.DIT";
+    given.log_dir = "\\\\DC01\\C$\\Windows\\NTDS\\Logs";
+    given.checkpoint_dir = "\\\\DC01\\C$\\Windows\\NTDS\\Chk";
+    Result<Resolution> r = resolve_destinations(m, ReportedLocations::reported(dc_report(), given), policy());
+    REQUIRE(r.is_ok());
+    CHECK(dest(*r, 0) == "C:\\Windows\\NTDS\\NTDS.DIT");  // file I/O stays local
+    CHECK(r->database.as_given == std::optional<std::string>("\\\\DC01\\C$\\Windows\\NTDS"));
+    Result<RegisterArgs> a = register_args(*r, m);
+    REQUIRE(a.is_ok());
+    CHECK(a->checkpoint_dir == "\\\\DC01\\C$\\Windows\\NTDS\\Chk");
+    CHECK(a->log_dir == "\\\\DC01\\C$\\Windows\\NTDS\\Logs");
+    CHECK(a->backup_log_dir == "\\\\DC01\\C$\\Windows\\NTDS\\Logs");
+    REQUIRE(a->restore_map.size() == 1);
+    CHECK(a->restore_map[0].first == "C:\\Windows\\NTDS\\ntds.dit");  // as the manifest recorded it
+    CHECK(a->restore_map[0].second == "\\\\DC01\\C$\\Windows\\NTDS\\NTDS.DIT");
+
+    // An override elsewhere is the plan's text; one that names the reported directory gets the DC's form.
+    DestinationPolicy p = policy();
+    p.logs = P("E:\\Logs");
+    p.checkpoint = P("c:\\windows\\ntds\\chk");
+    Result<Resolution> o = resolve_destinations(m, ReportedLocations::reported(dc_report(), given), p);
+    REQUIRE(o.is_ok());
+    Result<RegisterArgs> b = register_args(*o, m);
+    REQUIRE(b.is_ok());
+    CHECK(b->log_dir == "E:\\Logs");
+    CHECK(b->backup_log_dir == "E:\\Logs");
+    CHECK(b->checkpoint_dir == "\\\\DC01\\C$\\Windows\\NTDS\\Chk");
+    CHECK(b->restore_map[0].second == "\\\\DC01\\C$\\Windows\\NTDS\\NTDS.DIT");
+
+    // A DIT at a drive's root: its directory's text keeps the separator.
+    backup::Locations root = dc_report();
+    root.database_file = P("E:\\ntds.dit");
+    DcPathTexts root_given;
+    root_given.database_file = "E:\\ntds.dit";
+    Result<Resolution> rr = resolve_destinations(m, ReportedLocations::reported(root, root_given), policy());
+    REQUIRE(rr.is_ok());
+    CHECK(rr->database.as_given == std::optional<std::string>("E:\\"));
   }
 
   TEST_CASE("quarantine folders: beside the destination by default, else under the plan's root by volume and path") {

@@ -5,6 +5,7 @@
 #include "../ntds/api_contract.h"  // ScopedEnv
 #include "base/text.h"
 #include "host/win32_host.h"
+#include "platform/win32_api.h"  // <windows.h>: the test makes the key DsRestoreRegister would
 
 using namespace adrestore;
 
@@ -148,5 +149,30 @@ TEST_SUITE("host") {
     auto refused = host->mark_authoritative({}, {"CN=x\" \"quit,DC=corp,DC=com"}, "C:\\state");
     CHECK_FALSE(refused.is_ok());
     CHECK(runner.runs.size() == 1);
+  }
+
+  TEST_CASE("win32 host: the Restore In Progress key is found only while it exists") {
+    RecordingRunner runner;
+    auto host = host::make_win32_host(runner);
+    const wchar_t* path = L"SYSTEM\\CurrentControlSet\\Services\\NTDS\\Restore In Progress";
+    auto before = host->restore_in_progress_key_exists();
+    REQUIRE_MESSAGE(before.is_ok(), before.status().message());
+    if (*before) {
+      // A machine with a pending restore: its key is never touched by a test.
+      MESSAGE("this machine has a Restore In Progress key; only the found case is checked");
+      return;
+    }
+    HKEY key = nullptr;
+    const LSTATUS rc =
+        ::RegCreateKeyExW(HKEY_LOCAL_MACHINE, path, 0, nullptr, REG_OPTION_VOLATILE, KEY_WRITE, nullptr, &key, nullptr);
+    if (rc != ERROR_SUCCESS) {
+      MESSAGE("cannot create the key in HKLM (error " << rc << "); the found case is not checked here");
+      return;
+    }
+    ::RegCloseKey(key);
+    auto present = host->restore_in_progress_key_exists();
+    ::RegDeleteKeyW(HKEY_LOCAL_MACHINE, path);
+    REQUIRE_MESSAGE(present.is_ok(), present.status().message());
+    CHECK(*present);
   }
 }

@@ -75,6 +75,45 @@ TEST_SUITE("host") {
     CHECK(online);
   }
 
+  TEST_CASE("the Restore In Progress key: created by DsRestoreRegister, kept by RegisterComplete, removed by the boot "
+            "that applies it") {
+    SimFixture fx;
+    auto before = fx.host->restore_in_progress_key_exists();
+    REQUIRE(before.is_ok());
+    CHECK_FALSE(*before);
+    const ExpiryToken token = fx.token_then_dsrm();
+    const Hbc hbc = fx.prepare_restore(token);
+    CHECK_FALSE(*fx.host->restore_in_progress_key_exists());
+    REQUIRE(fx.register_default(hbc) == k_hr_none);
+    CHECK(*fx.host->restore_in_progress_key_exists());
+    REQUIRE(fx.api->restore_register_complete(hbc, k_hr_none) == k_hr_none);
+    REQUIRE(fx.api->restore_end(hbc) == k_hr_none);
+    CHECK(*fx.host->restore_in_progress_key_exists());  // until the next boot recovers the database
+    REQUIRE(fx.host->restart_normal_mode().is_ok());
+    REQUIRE(fx.state().ntds_online);
+    CHECK_FALSE(*fx.host->restore_in_progress_key_exists());
+  }
+
+  TEST_CASE("the Restore In Progress key stays after a restore completed with a failure, and is never made with "
+            "restoreKeyOnRegister false") {
+    SimFixture fx;
+    restore_in_place(fx, k_hr_error);
+    REQUIRE(fx.host->restart_normal_mode().is_ok());
+    CHECK(*fx.host->restore_in_progress_key_exists());
+
+    SimFixture off;
+    off.change([](sim::WorldState& w) { w.restore_key_on_register = false; });
+    const ExpiryToken token = off.token_then_dsrm();
+    const Hbc hbc = off.prepare_restore(token);
+    REQUIRE(off.register_default(hbc) == k_hr_none);
+    CHECK(off.records().back().outputs.count("no-restore-key") == 1);
+    CHECK_FALSE(*off.host->restore_in_progress_key_exists());
+    // The registration still holds the interlock and can be completed (with a failure) and ended.
+    CHECK(off.state().interlock == hbc.value);
+    CHECK(off.api->restore_register_complete(hbc, k_hr_error) == k_hr_none);
+    CHECK(off.api->restore_end(hbc) == k_hr_none);
+  }
+
   TEST_CASE("restart after a restore completed with a failure: AD DS stays down and says why") {
     SimFixture fx;
     restore_in_place(fx, hresult_from_win32(k_error_disk_full));

@@ -28,16 +28,17 @@ TEST_SUITE("ntds") {
     CHECK(*back == list);
   }
 
-  TEST_CASE("an empty list is one NUL, and byte counts without the terminators are tolerated") {
+  TEST_CASE("an empty list is one NUL; only the final extra NUL may be missing, a cut-off entry is refused") {
     CHECK(format_bft_list({}) == std::string(1, '\0'));
     CHECK(parse_bft_list(std::string(1, '\0'))->empty());
     CHECK(parse_bft_list("")->empty());
     auto no_final = parse_bft_list(std::string("\x21" "C:\\a.log\0", 10));
     REQUIRE(no_final.is_ok());
     CHECK(no_final->size() == 1);
-    auto no_nul_at_all = parse_bft_list(std::string("\x21" "C:\\a.log"));
-    REQUIRE(no_nul_at_all.is_ok());
-    CHECK((*no_nul_at_all)[0].path == "C:\\a.log");
+    auto cut = parse_bft_list(std::string("\x21"
+                                          "C:\\a.log"));
+    REQUIRE_FALSE(cut.is_ok());
+    CHECK(cut.status().message().find("cut off") != std::string::npos);
   }
 
   TEST_CASE("malformed lists are refused") {

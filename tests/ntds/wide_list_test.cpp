@@ -32,19 +32,38 @@ TEST_SUITE("ntds") {
     CHECK(*back == list);
   }
 
-  TEST_CASE("a wide list is parsed within its byte count: missing final NULs are tolerated, padding too") {
+  TEST_CASE("a wide list is parsed within its byte count: only the final extra NUL may be missing, padding is fine") {
     CHECK(parse(std::u16string(1, u'\0'))->empty());
     CHECK(parse_wide_bft_list(u"", 0)->empty());
-    const std::u16string one = u"\x0021" u"C:\\a.log";
-    auto unterminated = parse(one);  // the count stops before the entry's NUL
-    REQUIRE(unterminated.is_ok());
-    CHECK((*unterminated)[0] == BftEntry{k_bft_log, "C:\\a.log"});
-    // Bytes past the count are never read: the count says 2 units of "\x21C..." plus nothing.
-    const std::u16string longer = one + u'\0' + u"\x0021" u"C:\\b.log" + u'\0' + u'\0';
+    const std::u16string one = u"\x0021"
+                               u"C:\\a.log";
+    auto no_final = parse(one + u'\0');  // the count stops after the entry's NUL, before the list's
+    REQUIRE(no_final.is_ok());
+    REQUIRE(no_final->size() == 1);
+    CHECK((*no_final)[0] == BftEntry{k_bft_log, "C:\\a.log"});
+    // Bytes past the count are never read: the count covers the first entry and its NUL.
+    const std::u16string longer = one + u'\0' +
+                                  u"\x0021"
+                                  u"C:\\b.log" +
+                                  u'\0' + u'\0';
     auto first_only = parse_wide_bft_list(longer.data(), (one.size() + 1) * 2);
     REQUIRE(first_only.is_ok());
     CHECK(first_only->size() == 1);
     CHECK(parse(one + u'\0' + u'\0' + u'\0' + u'\0').is_ok());
+  }
+
+  TEST_CASE("a wide list whose byte count cuts off the last entry is refused, not read as a shorter path") {
+    const std::u16string one = u"\x0021"
+                               u"C:\\a.log";
+    CHECK(refused_with(parse(one), "the entry at byte 0 is cut off"));
+    // The count ends inside the second entry's path: "C:\\b" would name another file.
+    const std::u16string two = one + u'\0' +
+                               u"\x0082"
+                               u"C:\\b.log" +
+                               u'\0' + u'\0';
+    CHECK(refused_with(parse_wide_bft_list(two.data(), (one.size() + 1 + 4) * 2), "the entry at byte 20 is cut off"));
+    // A count that stops right after the BFT code of an entry cuts it off too.
+    CHECK(refused_with(parse_wide_bft_list(two.data(), (one.size() + 2) * 2), "is cut off"));
   }
 
   TEST_CASE("malformed wide lists are refused with what is wrong and where") {

@@ -90,6 +90,62 @@ TEST_SUITE("sim") {
     CHECK(loc[1] == BftEntry{k_bft_log_dir, "F:\\Logs"});
   }
 
+  TEST_CASE("with uncPaths the DC reports \\\\DC01\\C$ paths and refuses their local form in DsRestoreRegister") {
+    SimFixture fx;
+    const ExpiryToken token = fx.token_then_dsrm();
+    fx.change([](sim::WorldState& w) { w.unc_paths = true; });
+    const Hbc hbc = fx.prepare_restore(token);
+    BftList loc;
+    ApiBuffer buf;
+    REQUIRE(fx.api->restore_get_database_locations(hbc, loc, buf) == k_hr_none);
+    fx.api->backup_free(buf);
+    REQUIRE(loc.size() == 3);
+    CHECK(loc[0] == BftEntry{k_bft_ntds_database, "\\\\DC01\\C$\\Windows\\NTDS\\ntds.dit"});
+    CHECK(loc[1] == BftEntry{k_bft_log_dir, "\\\\DC01\\C$\\Windows\\NTDS"});
+    const HResult bad(k_error_invalid_parameter);
+    // The local form of a reported directory, in any of the three path arguments, is refused.
+    CHECK(fx.register_default(hbc) == bad);
+    CHECK(fx.records().back().outputs.at("why") == "local-form-of-reported-path");
+    const std::string unc = "\\\\DC01\\C$\\Windows\\NTDS";
+    CHECK(fx.api->restore_register(hbc, unc, unc, {}, "c:\\windows\\ntds", 1, 3) == bad);
+    // So is the local form of the reported DIT as the restore map's target.
+    CHECK(fx.api->restore_register(hbc, unc, unc, {{"C:\\Windows\\NTDS\\ntds.dit", "C:\\Windows\\NTDS\\ntds.dit"}}, unc,
+                                   1, 3) == bad);
+    CHECK_FALSE(fx.state().restore_in_progress.has_value());
+    // A drive path the DC never reported (a plan's own folder) is accepted; the paths as given are too.
+    REQUIRE(fx.api->restore_register(hbc, unc, "E:\\Logs", {{"C:\\Windows\\NTDS\\ntds.dit", unc + "\\ntds.dit"}}, unc,
+                                     1, 3) == k_hr_none);
+    const sim::WorldState w = fx.state();
+    REQUIRE(w.restore_in_progress.has_value());
+    CHECK(w.restore_in_progress->checkpoint_file_path.str() == "C:\\Windows\\NTDS");
+    CHECK(w.restore_in_progress->restore_map[0].to == unc + "\\ntds.dit");
+    // A context that was never given the locations (their call failed: the fallback to the
+    // backed-up folders) may name them by drive letter.
+    REQUIRE(fx.api->restore_register_complete(hbc, k_hr_none) == k_hr_none);
+    const Hbc other = fx.prepare_restore(token);
+    CHECK(fx.register_default(other) == k_hr_none);
+  }
+
+  TEST_CASE("extraLocations adds entries with other BFT codes to the DsRestoreGetDatabaseLocations reply") {
+    SimFixture fx;
+    const ExpiryToken token = fx.token_then_dsrm();
+    fx.change([](sim::WorldState& w) { w.extra_locations = {{0x22, "C:\\Windows\\NTDS\\Other"}}; });
+    const Hbc hbc = fx.prepare_restore(token);
+    BftList loc;
+    ApiBuffer buf;
+    REQUIRE(fx.api->restore_get_database_locations(hbc, loc, buf) == k_hr_none);
+    fx.api->backup_free(buf);
+    REQUIRE(loc.size() == 4);
+    CHECK(loc[3] == BftEntry{0x22, "C:\\Windows\\NTDS\\Other"});
+    // world.json keeps the option.
+    auto again = sim::World::open(fx.dir());
+    REQUIRE(again.is_ok());
+    auto snap = (*again)->snapshot();
+    REQUIRE(snap.is_ok());
+    REQUIRE(snap->extra_locations.size() == 1);
+    CHECK(snap->extra_locations[0].bft == 0x22);
+  }
+
   TEST_CASE("DsRestoreRegister checks its parameters") {
     SimFixture fx;
     const ExpiryToken token = fx.token_then_dsrm();
