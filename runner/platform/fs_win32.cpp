@@ -333,6 +333,8 @@ Status rename_durable(const std::string& from, const std::string& to) {
 }
 
 Status write_file_durable(const std::string& path, const std::string& data) {
+  // On any failure the temporary file is removed best-effort: the error that counts is the
+  // write's or the rename's, and a leftover .tmp-N file is harmless.
   static thread_local std::mt19937_64 rng{std::random_device{}()};
   const std::string tmp = path + ".tmp-" + std::to_string(rng() % 1000000000ULL);
   {
@@ -343,19 +345,19 @@ Status write_file_durable(const std::string& path, const std::string& data) {
     if (s) s = (*f)->close();
     if (!s) {
       f->reset();
-      remove_file(tmp);
+      (void)remove_file(tmp);
       return s;
     }
   }
   auto wtmp = long_path(tmp, "cannot rename");
   auto wpath = long_path(path, "cannot rename onto");
   if (!wtmp || !wpath) {
-    remove_file(tmp);
+    (void)remove_file(tmp);
     return wtmp ? wpath.status() : wtmp.status();
   }
   if (!::MoveFileExW(wtmp->c_str(), wpath->c_str(), MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)) {
     const DWORD err = ::GetLastError();
-    remove_file(tmp);
+    (void)remove_file(tmp);
     return error_status("cannot rename onto", path, err);
   }
   return Status::ok();
