@@ -41,11 +41,20 @@ std::vector<nlohmann::json> events_of(const fs::path& file) {
   return out;
 }
 
+// A string field of an event, or "". Not json::value(): GCC 12 at -O2 reports a false
+// "potential null pointer dereference" inside it (-Werror in the ci build).
+std::string text_of(const nlohmann::json& j, const char* key) {
+  const auto it = j.find(key);
+  if (it == j.end()) return {};
+  const std::string* s = it->get_ptr<const std::string*>();
+  return s ? *s : std::string();
+}
+
 std::vector<nlohmann::json> warnings_about_foreign_backup(const fs::path& file) {
   std::vector<nlohmann::json> out;
   for (const nlohmann::json& e : events_of(file)) {
-    if (e.value("type", "") == "warning" && e.value("step", "") == "backup.verify" && e.contains("data") &&
-        e["data"].value("override", "") == "allow-foreign-backup") {
+    if (text_of(e, "type") == "warning" && text_of(e, "step") == "backup.verify" && e.contains("data") &&
+        text_of(e["data"], "override") == "allow-foreign-backup") {
       out.push_back(e);
     }
   }
@@ -112,7 +121,7 @@ TEST_SUITE("exec") {
     CHECK(warnings[0]["data"]["backupDc"] == k_dc01);
     CHECK(warnings[0]["data"]["planDc"] == k_dc02);
     CHECK(warnings[0]["data"]["host"] == k_dc02);
-    CHECK(contains(warnings[0].value("message", ""), "takes the directory identity of " + k_dc01));
+    CHECK(contains(text_of(warnings[0], "message"), "takes the directory identity of " + k_dc01));
 
     const auto journal = journal_now(w);
     REQUIRE(journal);
@@ -168,7 +177,7 @@ TEST_SUITE("exec") {
     check_restored(w);
     const auto warnings = warnings_about_foreign_backup(events);
     REQUIRE(warnings.size() == 1);
-    CHECK(contains(warnings[0].value("message", ""), "journaled by this run at"));
+    CHECK(contains(text_of(warnings[0], "message"), "journaled by this run at"));
     const auto journal = journal_now(w);
     REQUIRE(journal);
     CHECK(records_of<exec::ForeignBackupAllowed>(*journal) == 1);  // not written twice
