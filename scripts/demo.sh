@@ -6,7 +6,11 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 bash scripts/setup.sh
-bash scripts/build.sh dev >/dev/null
+# Only the adrestore CLI (not the tests and benchmarks), with ninja's [n/N] progress shown.
+if [ ! -x build/dev/adrestore ]; then
+  echo "== Building adrestore: the first build compiles about 100 files, minutes on a small machine (doc/benchmarks.md); later runs take seconds"
+fi
+bash scripts/build.sh dev adrestore
 bin="$root/build/dev/adrestore"
 demo="$root/build/demo"
 rm -rf "$demo"

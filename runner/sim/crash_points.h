@@ -4,10 +4,13 @@
 // journal record is durable (the crash matrix walks every N).
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
+#include <vector>
 
-#include "exec/executor.h"
+#include "exec/fault_points.h"
 #include "sim/world.h"
 
 namespace adrestore::sim {

@@ -18,7 +18,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr double k_max_seconds = 2.0;
+// A hang detector, not a speed test: every hostile input is refused in milliseconds, a parser
+// that loops or expands does not finish at all. 30 s leaves a loaded machine ample room; the
+// process deadline (run_process) is above it so a slow run is reported by this bound.
+constexpr double k_hang_seconds = 30.0;
 
 struct Case {
   std::string file;
@@ -43,11 +46,11 @@ RunResult check_run(const fs::path& dir, const std::string& arg, int exit_code, 
   std::vector<std::string> argv{"/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", dir.string(), binary_path(), "validate"};
   argv.insert(argv.end(), extra.begin(), extra.end());
   argv.push_back(arg);
-  const RunResult r = run_process(argv, 10);
+  const RunResult r = run_process(argv, 60);
   INFO("adrestore validate " << arg << "\nstdout:\n" << r.out << "stderr:\n" << r.err);
   CHECK_FALSE(r.timed_out);
   CHECK(r.signal == 0);
-  CHECK(r.seconds < k_max_seconds);
+  CHECK(r.seconds < k_hang_seconds);
   CHECK(r.exit_code == exit_code);
   if (!expect.empty()) CHECK((r.out + r.err).find(expect) != std::string::npos);
   return r;
