@@ -184,10 +184,19 @@ RunResult run_process(const std::vector<std::string>& argv, double timeout_secon
   si.hStdError = err_write.get();
   PROCESS_INFORMATION pi{};
   const auto start = std::chrono::steady_clock::now();
-  const BOOL created = ::CreateProcessW(application.empty() ? nullptr : application.c_str(), cmd.data(), nullptr,
-                                        nullptr, TRUE, CREATE_SUSPENDED | CREATE_NO_WINDOW | CREATE_UNICODE_ENVIRONMENT,
-                                        env.data(), nullptr, &si, &pi);
-  const DWORD create_error = ::GetLastError();
+  // Wine under load now and then fails process creation with ERROR_INTERNAL_ERROR (seen in a
+  // CI run's Wine stage, "cannot run ...adrestore.exe: Internal error"). The process never
+  // started, so trying again (three times at most) hides nothing the product does.
+  BOOL created = FALSE;
+  DWORD create_error = 0;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    if (attempt > 0) ::Sleep(500);
+    created = ::CreateProcessW(application.empty() ? nullptr : application.c_str(), cmd.data(), nullptr, nullptr,
+                               TRUE, CREATE_SUSPENDED | CREATE_NO_WINDOW | CREATE_UNICODE_ENVIRONMENT, env.data(),
+                               nullptr, &si, &pi);
+    create_error = ::GetLastError();
+    if (created || create_error != ERROR_INTERNAL_ERROR) break;
+  }
   out_write.reset();  // only the child holds the write ends now: EOF when it is done
   err_write.reset();
   null_in.reset();
