@@ -5,12 +5,12 @@
 #include "base/text.h"
 
 namespace adrestore::exec {
-namespace {
-
 WinPath volume_of(WinPath p) {
   while (!p.segments().empty()) p = p.parent();
   return p;
 }
+
+namespace {
 
 std::vector<WinPath> unique_dirs(const std::vector<WinPath>& dirs) {
   std::vector<WinPath> out;

@@ -57,6 +57,9 @@ struct ClearReport {
   std::size_t recovered = 0;  // quarantined before a crash, reported again now
 };
 
+// The root of the volume that holds `p` (C:\ or \\server\share): a rename stays within it.
+WinPath volume_of(WinPath p);
+
 // Where the files of `destination` go when quarantined (see ClearOptions::quarantine_root).
 // `destinations` is the whole ordered list: folders with the same name get -2, -3 suffixes.
 Result<WinPath> quarantine_dir_for(const WinPath& destination, const std::vector<WinPath>& destinations,

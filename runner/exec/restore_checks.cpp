@@ -11,11 +11,6 @@ namespace {
 
 Status refuse(const std::string& msg) { return Status::error(Code::failed, msg); }
 
-WinPath volume_of(WinPath p) {
-  while (!p.segments().empty()) p = p.parent();
-  return p;
-}
-
 // Nothing but a file (or nothing) may stand where files.copy writes.
 Status check_copy_target(host::Disks& disks, const WinPath& target) {
   if (const std::string why = check_windows_name(target.file_name()); !why.empty()) {
