@@ -23,7 +23,7 @@
 #include "base/text.h"
 #include "exec/file_copy.h"
 #include "exec/journal.h"
-#include "host/sim_disks.h"
+#include "sim/sim_disks.h"
 #include "platform/sha256.h"
 
 extern char** environ;
@@ -146,7 +146,7 @@ EngineRun engine_copy(const Options& o, const fs::path& world, const fs::path& s
   if (pid < 0) die("fork");
   if (pid == 0) {
     ::close(p[0]);
-    host::SimDisks disks(world.string());
+    sim::SimDisks disks(world.string());
     fs::create_directories(state);
     auto j = exec::JournalWriter::create(state.string());
     if (!j) ::_exit(2);

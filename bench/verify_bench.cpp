@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "backup/verify.h"
-#include "host/sim_disks.h"
+#include "sim/sim_disks.h"
 #include "platform/fs.h"
 #include "platform/sha256.h"
 
@@ -29,7 +29,7 @@ const char* k_source = "D:\\Backups\\DC01\\bench";
 }
 
 // Writes `bytes` pseudo-random bytes to the set file `rel`, hashing as it goes.
-backup::ManifestFile write_file(host::SimDisks& disks, const WinPath& source, const std::string& rel,
+backup::ManifestFile write_file(sim::SimDisks& disks, const WinPath& source, const std::string& rel,
                                 backup::FileKind kind, const std::string& original, std::uint64_t bytes,
                                 std::uint64_t seed, std::uint64_t chunk_size) {
   const WinPath path = backup::set_file_path(source, rel);
@@ -78,7 +78,7 @@ backup::ManifestFile write_file(host::SimDisks& disks, const WinPath& source, co
 }
 
 int make(const std::string& world, std::uint64_t db_mib, int logs, std::uint64_t log_mib) {
-  host::SimDisks disks(world);
+  sim::SimDisks disks(world);
   const WinPath source = *WinPath::parse(k_source);
   backup::Manifest m;
   m.dc = "DC01.corp.example.com";
@@ -107,7 +107,7 @@ int make(const std::string& world, std::uint64_t db_mib, int logs, std::uint64_t
 }
 
 int verify(const std::string& world, unsigned threads, std::size_t read_kib) {
-  host::SimDisks disks(world);
+  sim::SimDisks disks(world);
   backup::VerifyOptions o;
   o.now_unix = static_cast<std::int64_t>(std::time(nullptr));
   o.threads = threads;

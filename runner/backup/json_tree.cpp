@@ -11,8 +11,8 @@
 namespace adrestore::backup {
 namespace {
 
-using plan::Mark;
-using plan::Node;
+using input::Mark;
+using input::Node;
 
 // An input iterator that publishes how many bytes nlohmann's lexer has consumed, so that
 // SAX events can be given a position (nlohmann keeps its own position private).
@@ -49,7 +49,7 @@ class TreeSax {
  public:
   using json = nlohmann::json;
 
-  TreeSax(std::string_view text, plan::Diagnostics& diags, const JsonLimits& limits)
+  TreeSax(std::string_view text, input::Diagnostics& diags, const JsonLimits& limits)
       : m_text(text), m_diags(diags), m_limits(limits) {
     if (starts_with(text, "\xEF\xBB\xBF")) m_scan = 3;  // nlohmann skips a UTF-8 byte order mark
   }
@@ -195,7 +195,7 @@ class TreeSax {
   }
 
   std::string_view m_text;
-  plan::Diagnostics& m_diags;
+  input::Diagnostics& m_diags;
   JsonLimits m_limits;
   std::size_t m_consumed = 0;
   std::size_t m_scan = 0;
@@ -210,7 +210,7 @@ class TreeSax {
 
 }  // namespace
 
-std::optional<plan::Node> parse_json_tree(std::string_view text, plan::Diagnostics& diags, const JsonLimits& limits) {
+std::optional<input::Node> parse_json_tree(std::string_view text, input::Diagnostics& diags, const JsonLimits& limits) {
   if (text.size() > limits.max_bytes) {
     diags.error({}, {}, "the file is " + std::to_string(text.size()) + " bytes; at most " +
                             std::to_string(limits.max_bytes) + " are allowed");

@@ -1,4 +1,4 @@
-// Strict JSON -> plan::Node tree with line/column marks, so that a JSON input (the backup
+// Strict JSON -> input::Node tree with line/column marks, so that a JSON input (the backup
 // manifest) gets the same schema checker and the same file:line:col messages as a plan.
 // nlohmann's SAX parser does the lexing; this layer adds what it lacks for hostile input:
 // duplicate keys are errors (nlohmann would keep the last one), and depth and node count
@@ -9,8 +9,8 @@
 #include <optional>
 #include <string_view>
 
-#include "plan/diagnostic.h"
-#include "plan/node.h"
+#include "input/diagnostic.h"
+#include "input/node.h"
 
 namespace adrestore::backup {
 
@@ -23,10 +23,10 @@ struct JsonLimits {
 };
 
 // Parses `text`. Strings become quoted scalars, numbers and booleans plain scalars (their
-// JSON spelling), null a null node, so plan::to_json() types them back exactly. Every
+// JSON spelling), null a null node, so input::to_json() types them back exactly. Every
 // problem is added to `diags`; the tree is returned only when the text is well-formed JSON
 // within the limits and without duplicate keys.
-std::optional<plan::Node> parse_json_tree(std::string_view text, plan::Diagnostics& diags,
+std::optional<input::Node> parse_json_tree(std::string_view text, input::Diagnostics& diags,
                                           const JsonLimits& limits = {});
 
 }  // namespace adrestore::backup

@@ -10,19 +10,19 @@
 #include "backup/json_tree.h"
 #include "base/embedded.h"
 #include "base/text.h"
-#include "plan/json_convert.h"
-#include "plan/schema_check.h"
+#include "input/json_convert.h"
+#include "input/schema_check.h"
 
 namespace adrestore::backup {
 namespace {
 
 using nlohmann::json;
-using plan::Diagnostics;
-using plan::Node;
+using input::Diagnostics;
+using input::Node;
 
-const plan::SchemaChecker& manifest_schema() {
-  static const std::shared_ptr<plan::SchemaChecker> checker = [] {
-    auto c = plan::SchemaChecker::create(embedded_file("schema/backup-manifest.schema.json"));
+const input::SchemaChecker& manifest_schema() {
+  static const std::shared_ptr<input::SchemaChecker> checker = [] {
+    auto c = input::SchemaChecker::create(embedded_file("schema/backup-manifest.schema.json"));
     if (!c) throw Fatal{c.status()};
     return *c;
   }();
@@ -35,12 +35,12 @@ struct Field {
   const json* value = nullptr;
   std::string path;
   explicit operator bool() const { return node && value; }
-  plan::Mark mark() const { return node ? node->mark : plan::Mark{}; }
+  input::Mark mark() const { return node ? node->mark : input::Mark{}; }
 };
 
 Field field(const Node& map_node, const json& map_value, const std::string& parent_path, const std::string& key) {
   Field f;
-  f.path = plan::path_child(parent_path, key);
+  f.path = input::path_child(parent_path, key);
   if (!map_node.is_map() || !map_value.is_object()) return f;
   f.node = map_node.get(key);
   auto it = map_value.find(key);
@@ -161,28 +161,28 @@ void check_collisions(const Node& files_node, const std::vector<std::optional<Ma
   for (std::size_t i = 0; i < files.size(); ++i) {
     if (!files[i]) continue;
     const Node& item = files_node.items[i];
-    const std::string ipath = plan::path_index(files_path, i);
+    const std::string ipath = input::path_index(files_path, i);
     const std::string key = set_path_key(files[i]->path);
     auto [it, inserted] = by_key.emplace(key, i);
     if (!inserted) {
       const ManifestFile& first = *files[it->second];
-      diags.error(item.key_mark("path"), plan::path_child(ipath, "path"),
+      diags.error(item.key_mark("path"), input::path_child(ipath, "path"),
                   "'" + files[i]->path + "' names the same file as files[" + std::to_string(it->second) + "] '" +
                       first.path + "' (Windows names are case-insensitive)");
     }
     if (auto f = folders.find(key); f != folders.end()) {
-      diags.error(item.key_mark("path"), plan::path_child(ipath, "path"),
+      diags.error(item.key_mark("path"), input::path_child(ipath, "path"),
                   "'" + files[i]->path + "' is a file, but files[" + std::to_string(f->second) + "] '" +
                       files[f->second]->path + "' uses it as a folder");
     }
     if (key == set_path_key(k_default_manifest_name)) {
-      diags.error(item.key_mark("path"), plan::path_child(ipath, "path"),
+      diags.error(item.key_mark("path"), input::path_child(ipath, "path"),
                   "'" + files[i]->path + "' is the manifest's own name; a set file cannot use it");
     }
     const std::string okey = to_lower_ascii(files[i]->original.str());
     auto [o, fresh] = originals.emplace(okey, i);
     if (!fresh) {
-      diags.error(item.key_mark("originalPath"), plan::path_child(ipath, "originalPath"),
+      diags.error(item.key_mark("originalPath"), input::path_child(ipath, "originalPath"),
                   "'" + files[i]->original.str() + "' is also the original path of files[" +
                       std::to_string(o->second) + "]; a restore cannot put two files there");
     }
@@ -269,7 +269,7 @@ void read_manifest(const Node& root, const json& doc, Diagnostics& diags, Manife
   for (std::size_t i = 0; i < files.value->size(); ++i) {
     const json& v = (*files.value)[i];
     const Node& n = files.node->items[i];
-    entries.push_back(v.is_object() ? read_file_entry(n, v, plan::path_index("files", i), chunk_size, diags)
+    entries.push_back(v.is_object() ? read_file_entry(n, v, input::path_index("files", i), chunk_size, diags)
                                     : std::nullopt);
     if (entries.back() && entries.back()->kind == FileKind::database) any_database = true;
   }
@@ -295,10 +295,10 @@ ManifestParse parse_manifest_diagnostics(std::string_view json_text, const std::
   std::optional<Node> root = parse_json_tree(json_text, diags, limits);
   if (!root) return out;
   if (!root->is_map()) {
-    diags.error(root->mark, {}, "expected a JSON object (the manifest); found " + plan::describe_node(*root));
+    diags.error(root->mark, {}, "expected a JSON object (the manifest); found " + input::describe_node(*root));
     return out;
   }
-  const json doc = plan::to_json(*root);
+  const json doc = input::to_json(*root);
   // A manifest from another format version is judged by that version's rules, which this
   // reader does not know: say only that, rather than a list of "unknown field" noise.
   const Field version = field(*root, doc, {}, "formatVersion");
@@ -327,13 +327,13 @@ Result<Manifest> parse_manifest(std::string_view json_text) {
   if (p.manifest) return std::move(*p.manifest);
   std::vector<std::string> lines;
   const std::size_t k_shown = 20;
-  for (const plan::Diagnostic& d : p.diags.items()) {
-    if (d.severity != plan::Severity::error) continue;
+  for (const input::Diagnostic& d : p.diags.items()) {
+    if (d.severity != input::Severity::error) continue;
     if (lines.size() == k_shown) {
       lines.push_back("... and " + std::to_string(p.diags.error_count() - k_shown) + " more errors");
       break;
     }
-    lines.push_back(plan::format_text(d));
+    lines.push_back(input::format_text(d));
   }
   if (lines.empty()) lines.push_back("the manifest is not valid");
   return Status::error(Code::invalid_input, join(lines, "\n"));

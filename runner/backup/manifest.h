@@ -15,7 +15,7 @@
 
 #include "base/status.h"
 #include "base/winpath.h"
-#include "plan/diagnostic.h"
+#include "input/diagnostic.h"
 
 namespace adrestore::backup {
 
@@ -69,7 +69,7 @@ struct Manifest {
 // Every problem of a manifest as a diagnostic "<display_name>:line:col: error: files[3].sha256:
 // ...", like plan errors. `manifest` is set only when there is no error.
 struct ManifestParse {
-  plan::Diagnostics diags;
+  input::Diagnostics diags;
   std::optional<Manifest> manifest;
 };
 ManifestParse parse_manifest_diagnostics(std::string_view json_text, const std::string& display_name);

@@ -273,7 +273,7 @@ ManifestRead read_set_manifest(host::Disks& disks, const WinPath& source, const 
   ManifestRead r;
   const WinPath path = source.child(manifest_name);
   r.display_name = path.str();
-  r.diags = plan::Diagnostics(r.display_name);
+  r.diags = input::Diagnostics(r.display_name);
   auto set_info = disks.stat(source);
   if (!set_info) {
     r.state = ManifestRead::State::unreadable;
@@ -356,9 +356,9 @@ SetVerification verify_backup_set(host::Disks& disks, const WinPath& source, con
                                  ? ProblemKind::set_folder
                                  : ProblemKind::manifest;
     bool any = false;
-    for (const plan::Diagnostic& d : read.diags.items()) {
-      if (d.severity != plan::Severity::error) continue;
-      out.result.problems.push_back(set_problem(kind, plan::format_text(d)));
+    for (const input::Diagnostic& d : read.diags.items()) {
+      if (d.severity != input::Severity::error) continue;
+      out.result.problems.push_back(set_problem(kind, input::format_text(d)));
       any = true;
     }
     if (!any) out.result.problems.push_back(set_problem(kind, read.message));

@@ -24,7 +24,7 @@
 #include "backup/manifest.h"
 #include "base/winpath.h"
 #include "host/disks.h"
-#include "plan/diagnostic.h"
+#include "input/diagnostic.h"
 
 namespace adrestore::backup {
 
@@ -97,7 +97,7 @@ struct ManifestRead {
   enum class State { ok, set_missing, set_not_folder, manifest_missing, unreadable, invalid };
   State state = State::ok;
   std::string display_name;  // the manifest's Windows path, as messages name it
-  plan::Diagnostics diags;   // the manifest's own problems (state invalid)
+  input::Diagnostics diags;   // the manifest's own problems (state invalid)
   std::optional<Manifest> manifest;
   std::string message;       // why, when state is not ok
 };

@@ -5,8 +5,10 @@
 #include <filesystem>
 
 #include "base/text.h"
+#include "platform/fs.h"
 #include "sim/backend.h"
 #include "sim/crash_points.h"
+#include "sim/sim_disks.h"
 
 #ifdef _WIN32
 #include "host/win32_host.h"
@@ -23,12 +25,15 @@ std::string default_api() {
 #endif
 }
 
+std::string named_world(const std::string& world) {
+  if (!world.empty()) return world;
+  const char* env = std::getenv("ADRESTORE_SIM_WORLD");
+  return env ? env : "";
+}
+
 namespace {
 
-bool world_named(const std::string& world) {
-  const char* env = std::getenv("ADRESTORE_SIM_WORLD");
-  return !world.empty() || (env != nullptr && *env != '\0');
-}
+bool world_named(const std::string& world) { return !named_world(world).empty(); }
 
 }  // namespace
 
@@ -87,7 +92,12 @@ Result<Backend> open_backend(const BackendOptions& options) {
                          "--api win32 needs the Windows build of adrestore (doc/windows.md); use --api sim to rehearse");
 #endif
   }
-  auto sim = sim::open_sim_backend(options.world);
+  const std::string world = named_world(options.world);
+  if (world.empty()) {
+    return Status::error(Code::usage, "no simulated world given: pass --world DIR or set ADRESTORE_SIM_WORLD "
+                                      "(make one with 'adrestore sim init DIR')");
+  }
+  auto sim = sim::open_sim_backend(world);
   if (!sim) return sim.status();
   b.world = sim->world;
   b.world_dir = std::filesystem::absolute(b.world->dir()).lexically_normal().string();
@@ -102,6 +112,36 @@ Result<Backend> open_backend(const BackendOptions& options) {
   b.resolve_program = exec::disks_program_resolver(*sim->disks, path ? path : "");
   b.disks = std::move(sim->disks);
   return b;
+}
+
+Result<SetReach> reach_backup_sets(const std::string& api, const std::string& given) {
+  SetReach r;
+  const std::string world = named_world(given);
+  if (api != "sim") {
+#ifdef _WIN32
+    if (world.empty()) {  // on the DC: its own volumes (with a world: the stand-in rehearsal)
+      r.disks = host::make_native_disks();
+      r.access.disks = r.disks.get();
+      r.access.where = "this machine's volumes";
+      return r;
+    }
+#else
+    r.access.unreachable_reason = "the win32 backend cannot reach Windows volumes from this build";
+    return r;
+#endif
+  }
+  if (world.empty()) {
+    r.access.unreachable_reason = "no --world given";
+    return r;
+  }
+  auto info = platform::stat_nofollow(world);
+  if (!info || info->type != platform::FileType::directory) {
+    return Status::error(Code::usage, "the world " + world + " is not a directory");
+  }
+  r.disks = std::make_unique<sim::SimDisks>(world);
+  r.access.disks = r.disks.get();
+  r.access.where = "the world " + world;
+  return r;
 }
 
 Status check_state_dir(const std::string& state_dir, const plan::Plan& plan, const Backend& backend) {

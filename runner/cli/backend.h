@@ -11,6 +11,7 @@
 #include "host/disks.h"
 #include "host/host.h"
 #include "ntds/api.h"
+#include "placement/plan_check.h"
 #include "plan/model.h"
 
 namespace CLI {
@@ -39,6 +40,9 @@ struct Backend {
 };
 
 std::string default_api();
+// The world a command names: `world` (--world) when given, else $ADRESTORE_SIM_WORLD, else
+// empty. The one place that reads the variable: only the CLI chooses backends.
+std::string named_world(const std::string& world);
 // The backend a command uses: `api` when given; else "sim" when a world is named (--world or
 // $ADRESTORE_SIM_WORLD), since a world only means anything to the simulator; else the
 // platform's default (win32 on Windows, sim elsewhere).
@@ -46,6 +50,16 @@ std::string effective_api(const std::string& api, const std::string& world);
 // Adds --api and --world to a command.
 void add_backend_options(CLI::App* cmd, BackendOptions& options);
 Result<Backend> open_backend(const BackendOptions& options);
+
+// How a command reaches backup sets: through the disks of the world `given` (default
+// $ADRESTORE_SIM_WORLD) when there is one; with "win32" on Windows and no world, through this
+// machine's volumes; otherwise (no world, or "win32" off Windows) not at all (access.disks
+// is null and says why). A world that is not a directory is a usage error.
+struct SetReach {
+  std::unique_ptr<host::Disks> disks;
+  placement::SetAccess access;  // access.disks points into `disks`
+};
+Result<SetReach> reach_backup_sets(const std::string& api, const std::string& given);
 
 // step-graph.md: the state directory must not lie inside a destination or the backup source.
 // Checked where the state directory is on the DC's disks (always on Windows; with the

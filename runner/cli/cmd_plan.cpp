@@ -5,23 +5,24 @@
 #include <optional>
 
 #include "backup/manifest.h"
+#include "backup/verify.h"
 #include "base/text.h"
 #include "cli/app.h"
+#include "cli/backend.h"
 #include "cli/exit_codes.h"
 #include "cli/plan_preview.h"
 #include "cli/report.h"
 #include "graph/compile.h"
 #include "graph/invariants.h"
 #include "graph/render.h"
-#include "backup/plan_check.h"
-#include "backup/verify.h"
+#include "placement/preview.h"
 #include "plan/validate.h"
 
 namespace adrestore::cli {
 
 PreviewData load_preview_data(const plan::Plan& plan, const std::string& api, const std::string& world) {
   PreviewData out;
-  auto reach = backup::reach_backup_sets(api, world);
+  auto reach = reach_backup_sets(api, world);
   if (!reach) {
     out.unreachable = reach.status().message();
     return out;
@@ -39,13 +40,13 @@ PreviewData load_preview_data(const plan::Plan& plan, const std::string& api, co
   out.manifest = std::move(read.manifest);
   // The directories known before the run (overrides, or original locations); the others are
   // reported by the DC at run time and listed then.
-  auto res = graph::resolve_destinations(*out.manifest, graph::ReportedLocations::pending(),
+  auto res = placement::resolve_destinations(*out.manifest, placement::ReportedLocations::pending(),
                                          graph::destination_policy(plan));
   if (res) {
     for (const WinPath& dir : res->directories) {
       auto names = disks->list(dir);
       if (!names) continue;
-      graph::DirListing listing{dir, {}};
+      placement::DirListing listing{dir, {}};
       for (const std::string& n : *names) {
         auto info = disks->stat(dir.child(n));
         if (info && info->type != platform::FileType::directory) listing.names.push_back(n);
@@ -84,7 +85,7 @@ void add_plan_command(CLI::App& app, GlobalOptions& global, int& exit_code) {
       FileReport r;
       r.file = opt->path;
       r.kind = "RestorePlan";
-      r.unreadable = load.failure == plan::LoadFailure::unreadable || load.failure == plan::LoadFailure::not_yaml;
+      r.unreadable = load.failure == input::LoadFailure::unreadable || load.failure == input::LoadFailure::not_yaml;
       r.diags = std::move(load.diags);
       write_text_report(std::cerr, {r}, global.use_color(2));
       exit_code = r.unreadable ? k_exit_usage : k_exit_invalid;
@@ -97,17 +98,17 @@ void add_plan_command(CLI::App& app, GlobalOptions& global, int& exit_code) {
                                                 "adrestore; please report it): " + join(bad, "; "))};
     }
     const PreviewData data = load_preview_data(*load.plan, opt->api, opt->world);
-    graph::PreviewInputs inputs;
+    placement::PreviewInputs inputs;
     inputs.manifest = data.manifest ? &*data.manifest : nullptr;
     inputs.existing = data.existing;
     if (opt->format == "json") {
-      std::cout << graph::render_json(*g, inputs);
+      std::cout << placement::render_json(*g, inputs);
     } else if (opt->format == "dot") {
       std::cout << graph::render_dot(*g);
     } else if (opt->format == "mermaid") {
       std::cout << graph::render_mermaid(*g);
     } else {
-      std::cout << graph::render_text(*g, inputs);
+      std::cout << placement::render_text(*g, inputs);
     }
     exit_code = k_exit_ok;
   });

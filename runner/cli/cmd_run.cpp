@@ -47,7 +47,7 @@ std::optional<std::pair<plan::Plan, graph::StepGraph>> prepare_plan(const std::s
   plan::PlanLoad load = plan::load_plan_file(path);
   if (!load.plan) {
     FileReport r{path, "RestorePlan", load.diags,
-                 load.failure == plan::LoadFailure::unreadable || load.failure == plan::LoadFailure::not_yaml};
+                 load.failure == input::LoadFailure::unreadable || load.failure == input::LoadFailure::not_yaml};
     write_text_report(std::cerr, {r}, global.use_color(2));
     exit_code = r.unreadable ? k_exit_usage : k_exit_invalid;
     return std::nullopt;

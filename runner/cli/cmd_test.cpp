@@ -60,7 +60,7 @@ std::string seconds(std::chrono::milliseconds d) {
 std::string failure_text(const Entry& e) {
   std::ostringstream out;
   if (e.load_error) {
-    for (const plan::Diagnostic& d : e.load_error->diags.items()) out << plan::format_text(d) << "\n";
+    for (const input::Diagnostic& d : e.load_error->diags.items()) out << input::format_text(d) << "\n";
     if (e.load_error->diags.items().empty()) out << e.file << ": cannot be read\n";
     return out.str();
   }
@@ -112,7 +112,7 @@ nlohmann::json to_json(const Entry& e) {
                       {"seconds", static_cast<double>(e.result.duration.count()) / 1000.0}};
   if (e.load_error) {
     nlohmann::json diags = nlohmann::json::array();
-    for (const plan::Diagnostic& d : e.load_error->diags.items()) diags.push_back(plan::format_text(d));
+    for (const input::Diagnostic& d : e.load_error->diags.items()) diags.push_back(input::format_text(d));
     j["loadErrors"] = diags;
     return j;
   }
@@ -207,7 +207,7 @@ void add_test_command(CLI::App& app, GlobalOptions& global, int& exit_code) {
       if (load.test) {
         e.test = std::move(*load.test);
       } else {
-        FileReport r{e.file, "PlanTest", std::move(load.diags), load.failure != plan::LoadFailure::none};
+        FileReport r{e.file, "PlanTest", std::move(load.diags), load.failure != input::LoadFailure::none};
         e.load_error = std::move(r);
       }
     }

@@ -5,7 +5,6 @@
 #include <fstream>
 #include <iostream>
 
-#include "backup/plan_check.h"
 #include "base/embedded.h"
 #include "base/text.h"
 #include "cli/app.h"
@@ -13,6 +12,7 @@
 #include "cli/exit_codes.h"
 #include "cli/find_files.h"
 #include "cli/report.h"
+#include "placement/plan_check.h"
 #include "plan/validate.h"
 
 namespace adrestore::cli {
@@ -63,7 +63,7 @@ void add_validate_command(CLI::App& app, GlobalOptions& global, int& exit_code) 
       exit_code = k_exit_usage;
       return;
     }
-    auto reach = backup::reach_backup_sets(effective_api(opt->api, opt->world), opt->world);
+    auto reach = reach_backup_sets(effective_api(opt->api, opt->world), opt->world);
     if (!reach) {
       std::cerr << "adrestore: error: " << reach.status().message() << "\n";
       exit_code = k_exit_usage;
@@ -73,11 +73,11 @@ void add_validate_command(CLI::App& app, GlobalOptions& global, int& exit_code) 
     bool any_unreadable = false;
     for (const std::string& f : files) {
       plan::PlanLoad load = plan::load_plan_file(f);
-      if (load.plan) backup::check_backup_set(*load.plan, reach->access, std::time(nullptr), load.diags);
+      if (load.plan) placement::check_backup_set(*load.plan, reach->access, std::time(nullptr), load.diags);
       FileReport r;
       r.file = f;
       r.kind = "RestorePlan";
-      r.unreadable = load.failure == plan::LoadFailure::unreadable || load.failure == plan::LoadFailure::not_yaml;
+      r.unreadable = load.failure == input::LoadFailure::unreadable || load.failure == input::LoadFailure::not_yaml;
       any_unreadable = any_unreadable || r.unreadable;
       r.diags = std::move(load.diags);
       reports.push_back(std::move(r));

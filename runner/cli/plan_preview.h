@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "backup/manifest.h"
-#include "graph/destinations.h"
+#include "placement/destinations.h"
 #include "plan/model.h"
 
 namespace adrestore::cli {
@@ -15,7 +15,7 @@ namespace adrestore::cli {
 struct PreviewData {
   std::optional<backup::Manifest> manifest;  // nullopt when the backup set is unreachable
   std::string unreachable;                   // why, for the preview's note
-  std::vector<graph::DirListing> existing;   // files now in the destination directories known before the run
+  std::vector<placement::DirListing> existing;   // files now in the destination directories known before the run
 };
 
 // The plan's backup manifest and the files in the destinations, read through the chosen

@@ -93,20 +93,20 @@ void write_text_report(std::ostream& out, const std::vector<FileReport>& files, 
   std::size_t warnings = 0;
   std::size_t invalid = 0;
   for (const FileReport& f : files) {
-    for (const plan::Diagnostic& d : f.diags.items()) {
+    for (const input::Diagnostic& d : f.diags.items()) {
       // Escape first: the colour codes added below are the only control characters allowed out.
-      std::string line = escape_for_terminal(plan::format_text(d));
+      std::string line = escape_for_terminal(input::format_text(d));
       if (color) {
-        const std::string sev = std::string(plan::severity_name(d.severity)) + ":";
+        const std::string sev = std::string(input::severity_name(d.severity)) + ":";
         const std::size_t pos = line.find(": " + sev);
         if (pos != std::string::npos) {
-          const char* c = d.severity == plan::Severity::error ? k_red : d.severity == plan::Severity::warning ? k_yellow : k_bold;
+          const char* c = d.severity == input::Severity::error ? k_red : d.severity == input::Severity::warning ? k_yellow : k_bold;
           line = k_bold + line.substr(0, pos) + k_reset + ": " + c + sev + k_reset + line.substr(pos + 2 + sev.size());
         }
       }
       out << line << "\n";
-      if (d.severity == plan::Severity::error) ++errors;
-      if (d.severity == plan::Severity::warning) ++warnings;
+      if (d.severity == input::Severity::error) ++errors;
+      if (d.severity == input::Severity::warning) ++warnings;
     }
     if (!f.valid()) ++invalid;
   }
@@ -131,16 +131,16 @@ void write_json_report(std::ostream& out, const std::vector<FileReport>& files) 
     jf["valid"] = f.valid();
     jf["unreadable"] = f.unreadable;  // exit code 2 rather than 1
     jf["diagnostics"] = nlohmann::ordered_json::array();
-    for (const plan::Diagnostic& d : f.diags.items()) {
+    for (const input::Diagnostic& d : f.diags.items()) {
       nlohmann::ordered_json jd;
-      jd["severity"] = plan::severity_name(d.severity);
+      jd["severity"] = input::severity_name(d.severity);
       jd["line"] = d.mark.line;
       jd["column"] = d.mark.column;
       jd["path"] = d.path;
       jd["message"] = d.message;
       jf["diagnostics"].push_back(jd);
-      if (d.severity == plan::Severity::error) ++errors;
-      if (d.severity == plan::Severity::warning) ++warnings;
+      if (d.severity == input::Severity::error) ++errors;
+      if (d.severity == input::Severity::warning) ++warnings;
     }
     if (!f.valid()) ++invalid;
     doc["files"].push_back(jf);
@@ -156,8 +156,8 @@ void write_json_report(std::ostream& out, const std::vector<FileReport>& files) 
 void write_github_report(std::ostream& out, const std::vector<FileReport>& files) {
   std::size_t invalid = 0;
   for (const FileReport& f : files) {
-    for (const plan::Diagnostic& d : f.diags.items()) {
-      out << "::" << (d.severity == plan::Severity::error ? "error" : d.severity == plan::Severity::warning ? "warning" : "notice")
+    for (const input::Diagnostic& d : f.diags.items()) {
+      out << "::" << (d.severity == input::Severity::error ? "error" : d.severity == input::Severity::warning ? "warning" : "notice")
           << " file=" << github_escape_property(d.file);
       if (d.mark.line > 0) out << ",line=" << d.mark.line << ",col=" << d.mark.column;
       out << ",title=" << github_escape_property(d.path.empty() ? std::string("adrestore") : d.path)
@@ -184,7 +184,7 @@ void write_junit_report(std::ostream& out, const std::vector<FileReport>& files,
     }
     out << ">\n      <failure message=\"" << xml_escape(std::to_string(f.diags.error_count()) + " error(s)")
         << "\" type=\"invalid\">";
-    for (const plan::Diagnostic& d : f.diags.items()) out << xml_escape(plan::format_text(d)) << "\n";
+    for (const input::Diagnostic& d : f.diags.items()) out << xml_escape(input::format_text(d)) << "\n";
     out << "</failure>\n    </testcase>\n";
   }
   out << "  </testsuite>\n</testsuites>\n";

@@ -6,14 +6,14 @@
 #include <string>
 #include <vector>
 
-#include "plan/diagnostic.h"
+#include "input/diagnostic.h"
 
 namespace adrestore::cli {
 
 struct FileReport {
   std::string file;
   std::string kind;  // RestorePlan, PlanTest...
-  plan::Diagnostics diags;
+  input::Diagnostics diags;
   bool unreadable = false;
   bool valid() const { return !unreadable && !diags.has_errors(); }
 };

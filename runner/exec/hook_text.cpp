@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "base/secure_wipe.h"
+#include "platform/secure_wipe.h"
 #include "base/text.h"
 #include "plan/validate.h"
 
@@ -105,8 +105,8 @@ StreamRedactor::StreamRedactor(const std::vector<std::string>& secrets) {
 }
 
 StreamRedactor::~StreamRedactor() {
-  secure_wipe(m_secrets);
-  secure_wipe(m_carry);
+  platform::secure_wipe(m_secrets);
+  platform::secure_wipe(m_carry);
 }
 
 std::string StreamRedactor::feed(std::string_view chunk) {

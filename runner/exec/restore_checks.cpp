@@ -42,7 +42,7 @@ struct VolumeNeed {
 
 }  // namespace
 
-Result<TargetChecks> check_restore_targets(host::Disks& disks, const graph::Resolution& resolution,
+Result<TargetChecks> check_restore_targets(host::Disks& disks, const placement::Resolution& resolution,
                                            const ClearOptions& clear, bool clear_pending) {
   TargetChecks out;
   std::map<std::string, VolumeNeed> volumes;  // by lower-case volume root
@@ -61,7 +61,7 @@ Result<TargetChecks> check_restore_targets(host::Disks& disks, const graph::Reso
   }
   for (const WinPath& d : resolution.directories) volume(d).dirs.push_back(d);
 
-  for (const graph::FilePlacement& f : resolution.files) {
+  for (const placement::FilePlacement& f : resolution.files) {
     if (!f.destination) continue;
     const WinPath& target = *f.destination;
     if (Status s = check_copy_target(disks, target); !s) return s;

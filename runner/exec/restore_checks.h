@@ -21,7 +21,7 @@
 
 #include "base/status.h"
 #include "exec/file_clear.h"
-#include "graph/destinations.h"
+#include "placement/destinations.h"
 #include "host/disks.h"
 
 namespace adrestore::exec {
@@ -33,7 +33,7 @@ struct TargetChecks {
 // `clear_pending`: files.clear has not finished yet (so its look is repeated, and files now at
 // the destinations will be cleared). Code::failed with a message for the operator when the
 // restore must not register.
-Result<TargetChecks> check_restore_targets(host::Disks& disks, const graph::Resolution& resolution,
+Result<TargetChecks> check_restore_targets(host::Disks& disks, const placement::Resolution& resolution,
                                            const ClearOptions& clear, bool clear_pending);
 
 }  // namespace adrestore::exec

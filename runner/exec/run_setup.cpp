@@ -1,6 +1,6 @@
 #include "exec/run_setup.h"
 
-#include "base/secure_wipe.h"
+#include "platform/secure_wipe.h"
 #include "base/time.h"
 
 #include <cstdlib>
@@ -51,7 +51,7 @@ Result<std::string> read_password(const plan::Credentials& c, bool interactive_a
                                                 c.source_arg + ": " + text.status().message());
       }
       Result<std::string> line(text->substr(0, text->find_first_of("\r\n")));
-      secure_wipe(*text);  // the file's other bytes, the password among them
+      platform::secure_wipe(*text);  // the file's other bytes, the password among them
       return line;
     }
     case plan::PasswordSource::prompt: {
@@ -62,7 +62,7 @@ Result<std::string> read_password(const plan::Credentials& c, bool interactive_a
                              "env:NAME or file:PATH for unattended runs");
       }
       Result<std::string> out(std::string(pw.data(), pw.size()));
-      secure_wipe(pw);  // read_secret_line's buffer may be larger than the copy
+      platform::secure_wipe(pw);  // read_secret_line's buffer may be larger than the copy
       return out;
     }
   }

@@ -3,7 +3,7 @@
 #include <chrono>
 #include <ctime>
 
-#include "base/secure_wipe.h"
+#include "platform/secure_wipe.h"
 #include "base/text.h"
 #include "exec/run_setup.h"
 #include "graph/compile.h"
@@ -24,7 +24,7 @@ RunSteps::RunSteps(const plan::Plan& plan, const graph::StepGraph& graph, ExecEn
   }
 }
 
-RunSteps::~RunSteps() { secure_wipe(m_secrets); }
+RunSteps::~RunSteps() { platform::secure_wipe(m_secrets); }
 
 std::int64_t RunSteps::now() const {
   if (m_env.now_unix) return m_env.now_unix();

@@ -14,7 +14,7 @@
 #include "exec/file_clear.h"
 #include "exec/journal_run_state.h"
 #include "exec/run_state.h"
-#include "graph/destinations.h"
+#include "placement/destinations.h"
 
 namespace adrestore::exec {
 
@@ -101,7 +101,7 @@ class RunSteps {
   std::string m_server;                       // the DC's NetBIOS name, for the API's server arguments
   std::vector<std::string> m_machine_names;   // for ntds::local_form
   std::optional<backup::Manifest> m_manifest;
-  std::optional<graph::Resolution> m_resolution;
+  std::optional<placement::Resolution> m_resolution;
   ntds::Hbc m_hbc;
   bool m_context_open = false;
   std::set<std::string> m_succeeded_here;

@@ -34,7 +34,7 @@ RunSteps::StepResult RunSteps::files_clear() {
 RunSteps::StepResult RunSteps::files_copy() {
   std::vector<CopyItem> items;
   std::uint64_t total = 0;
-  for (const graph::FilePlacement& f : m_resolution->files) {
+  for (const placement::FilePlacement& f : m_resolution->files) {
     auto item = make_copy_item(*f.file, m_manifest->chunk_size, m_plan.backup_source.value, *f.destination);
     if (!item) return StepResult::fail(item.status().message());
     item->resume = m_journal->state().file(f.destination->str());

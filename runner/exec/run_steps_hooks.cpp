@@ -1,5 +1,5 @@
 // Hook steps (6 and 15): run the hook, journal its result, report it.
-#include "base/secure_wipe.h"
+#include "platform/secure_wipe.h"
 #include "exec/hook_runner.h"
 #include "exec/run_steps.h"
 #include "platform/process.h"
@@ -19,7 +19,7 @@ RunSteps::StepResult RunSteps::run_hook(const graph::Step& step) {
   ho.output_cap = m_opt.hook_log_cap;
   ho.cancel = &m_env.cancel;
   const HookResult r = exec::run_hook(*hook, ctx, ho);
-  secure_wipe(ho.secrets);  // the hook's copy of the DSRM password
+  platform::secure_wipe(ho.secrets);  // the hook's copy of the DSRM password
 
   HookRecord rec;
   rec.name = r.name;

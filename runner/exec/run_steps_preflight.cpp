@@ -1,7 +1,7 @@
 // Handlers of the read-only steps 1-5: nothing here changes the DC, so a failure leaves it
 // exactly as it was.
 #include "backup/verify.h"
-#include "base/secure_wipe.h"
+#include "platform/secure_wipe.h"
 #include "base/text.h"
 #include "exec/run_setup.h"
 #include "exec/run_steps.h"
@@ -52,7 +52,7 @@ RunSteps::StepResult RunSteps::preflight_credentials() {
   // from the variable passwordFrom names); never stored, logged or passed on, and wiped when
   // the run ends (~RunSteps). This transient copy is wiped now.
   m_secrets.push_back(*password);
-  secure_wipe(*password);
+  platform::secure_wipe(*password);
   if (!hr.ok()) return StepResult::fail("DsSetAuthIdentity returned " + describe(hr), hr);
   return StepResult::ok("using " + (domain.empty() ? std::string() : domain + "\\") + c.user.value);
 }
@@ -62,7 +62,7 @@ Status RunSteps::load_manifest() {
   backup::ManifestRead read = backup::read_set_manifest(m_env.disks, m_plan.backup_source.value, m_plan.manifest_name);
   if (read.state != backup::ManifestRead::State::ok || !read.manifest) {
     std::string msg = read.message;
-    for (const plan::Diagnostic& d : read.diags.items()) msg += "\n  " + plan::format_text(d);
+    for (const input::Diagnostic& d : read.diags.items()) msg += "\n  " + input::format_text(d);
     return Status::error(Code::failed, msg);
   }
   m_manifest = std::move(read.manifest);

@@ -16,10 +16,10 @@ constexpr const char* k_restore_key = "HKLM\\SYSTEM\\CurrentControlSet\\Services
 // the DC's own texts for DsRestoreRegister. Entries with a code the reply should not hold are
 // named in `warnings` (ntds-api.md 3.13: only the three codes below appear); a code given
 // twice makes the reply ambiguous, and a path adrestore cannot parse cannot be used.
-Result<graph::ReportedLocations> read_reply(const ntds::BftList& list, const std::vector<std::string>& machine_names,
+Result<placement::ReportedLocations> read_reply(const ntds::BftList& list, const std::vector<std::string>& machine_names,
                                             std::vector<std::string>& warnings) {
   backup::Locations loc;
-  graph::DcPathTexts given;
+  placement::DcPathTexts given;
   for (const ntds::BftEntry& e : list) {
     std::optional<WinPath>* local = nullptr;
     std::optional<std::string>* text = nullptr;
@@ -55,13 +55,13 @@ Result<graph::ReportedLocations> read_reply(const ntds::BftList& list, const std
     *local = ntds::local_form(*p, machine_names);
     *text = e.path;
   }
-  return graph::ReportedLocations::reported(std::move(loc), std::move(given));
+  return placement::ReportedLocations::reported(std::move(loc), std::move(given));
 }
 
 // The reply's paths that the restore will use, checked before DsRestoreRegister so that a bad
 // reply stops the restore while nothing is registered: the database location must name a
 // .dit file (not a folder), and each reported directory a destination uses must exist.
-Status check_reply(const graph::Resolution& res, const backup::Locations& reported, host::Disks& disks) {
+Status check_reply(const placement::Resolution& res, const backup::Locations& reported, host::Disks& disks) {
   const auto fail = [](std::string m) { return Status::error(Code::failed, std::move(m)); };
   if (reported.database_file) {
     const WinPath& db = *reported.database_file;
@@ -77,9 +77,9 @@ Status check_reply(const graph::Resolution& res, const backup::Locations& report
                   ", which is a folder, not a file; set spec.restore.destinations.database");
     }
   }
-  for (const graph::RoleDir* r : {&res.database, &res.logs, &res.checkpoint}) {
-    if (r->source != graph::DestinationSource::reported || !r->dir) continue;
-    const std::string what = std::string("the ") + graph::to_string(r->role) + " folder " + r->dir->str() +
+  for (const placement::RoleDir* r : {&res.database, &res.logs, &res.checkpoint}) {
+    if (r->source != placement::DestinationSource::reported || !r->dir) continue;
+    const std::string what = std::string("the ") + placement::to_string(r->role) + " folder " + r->dir->str() +
                              " that DsRestoreGetDatabaseLocations reported";
     auto info = disks.stat(*r->dir);
     if (!info) return fail("cannot check " + what + ": " + info.status().message());
@@ -87,7 +87,7 @@ Status check_reply(const graph::Resolution& res, const backup::Locations& report
       return fail(what +
                   " does not exist; the DC's reply does not match its disks. Check the path, or set "
                   "spec.restore.destinations." +
-                  graph::to_string(r->role) + " to restore elsewhere");
+                  placement::to_string(r->role) + " to restore elsewhere");
     }
     if (info->type != platform::FileType::directory) return fail(what + " is not a folder");
   }
@@ -140,7 +140,7 @@ RunSteps::StepResult RunSteps::restore_locations() {
   ntds::ScopedBuffer buffer(m_env.api);
   const ntds::HResult hr = m_env.api.restore_get_database_locations(m_hbc, list, buffer.get());
   buffer.reset();
-  graph::ReportedLocations reported = graph::ReportedLocations::failed();
+  placement::ReportedLocations reported = placement::ReportedLocations::failed();
   std::string note;
   if (hr.ok()) {
     std::vector<std::string> warnings;
@@ -163,11 +163,11 @@ RunSteps::StepResult RunSteps::restore_locations() {
     record_best_effort(Note{NoteLevel::warning, note});
     emit("warning", "restore.locations", {}, note);
   }
-  auto res = graph::resolve_destinations(*m_manifest, reported, graph::destination_policy(m_plan));
+  auto res = placement::resolve_destinations(*m_manifest, reported, graph::destination_policy(m_plan));
   if (!res) return StepResult::fail(res.status().message(), hr.ok() ? std::nullopt : std::optional(hr));
 
   DestinationsResolved dr;
-  for (const graph::FilePlacement& f : res->files) {
+  for (const placement::FilePlacement& f : res->files) {
     dr.destinations.push_back({backup::to_string(f.file->kind), f.file->path, f.destination->str()});
   }
   // After a crash the context is opened again; the DC must send the files to the same places.
@@ -202,7 +202,7 @@ RunSteps::StepResult RunSteps::restore_locations() {
 }
 
 RunSteps::StepResult RunSteps::restore_register() {
-  auto args = graph::register_args(*m_resolution, *m_manifest);
+  auto args = placement::register_args(*m_resolution, *m_manifest);
   if (!args) return StepResult::fail(args.status().message());
   std::vector<ntds::RestoreMapEntry> map;
   for (const auto& [from, to] : args->restore_map) map.push_back({from, to});

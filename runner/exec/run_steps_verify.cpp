@@ -26,11 +26,11 @@ std::optional<WinPath> restored_database(const JournalState& st) {
 }  // namespace
 
 void RunSteps::warn_override_differences(const backup::Locations& reported) {
-  for (const graph::OverrideDifference& d : graph::override_differences(graph::destination_policy(m_plan), reported)) {
-    const std::string text = graph::describe_override_difference(d, "(DsRestoreGetDatabaseLocations)");
+  for (const placement::OverrideDifference& d : placement::override_differences(graph::destination_policy(m_plan), reported)) {
+    const std::string text = placement::describe_override_difference(d, "(DsRestoreGetDatabaseLocations)");
     record_best_effort(Note{NoteLevel::warning, text});
     emit("warning", "restore.locations", {}, text,
-         nlohmann::json{{"role", graph::to_string(d.role)},
+         nlohmann::json{{"role", placement::to_string(d.role)},
                         {"override", d.override_dir.str()},
                         {"reported", d.reported_dir.str()}});
   }

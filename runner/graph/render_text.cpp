@@ -1,5 +1,5 @@
-// `adrestore plan` text output: a numbered list of the steps in execution order, then the
-// destinations, the backup files and what files.clear would do to existing files.
+// `adrestore plan` text output, its head: the plan and a numbered list of the steps in
+// execution order (placement/render_text.cpp adds the destinations and files).
 #include <algorithm>
 #include <sstream>
 
@@ -11,16 +11,11 @@
 namespace adrestore::graph {
 namespace {
 
+using detail::pad;
+using detail::pad_left;
+
 // Every value that came from a plan, manifest or listing is escaped before it reaches a terminal.
 std::string esc(const std::string& s) { return escape_for_terminal(s); }
-
-std::string pad(const std::string& s, std::size_t width) {
-  return s.size() >= width ? s : s + std::string(width - s.size(), ' ');
-}
-
-std::string pad_left(const std::string& s, std::size_t width) {
-  return s.size() >= width ? s : std::string(width - s.size(), ' ') + s;
-}
 
 void write_hook(std::ostream& out, const HookInputs& h, const std::string& indent) {
   out << indent << "run: " << esc(quote_argv(h.argv)) << "\n";
@@ -71,69 +66,9 @@ void write_steps(std::ostream& out, const std::vector<const Step*>& order) {
   }
 }
 
-void write_destinations(std::ostream& out, const StepGraph& g, const FilesPreview& fp) {
-  const DestinationPolicy& p = g.summary.destinations;
-  out << "\nDestinations:\n";
-  if (!fp.resolution) {
-    out << "  cannot be resolved: " << esc(fp.resolve_error.message()) << "\n";
-  } else {
-    for (const RoleDir* r : {&fp.resolution->database, &fp.resolution->logs, &fp.resolution->checkpoint}) {
-      out << "  " << pad(std::string(to_string(r->role)) + ":", 12) << esc(detail::role_dir_text(*r)) << "\n";
-    }
-  }
-  for (const OverrideDifference& d : fp.override_differences) {
-    out << "  warning: " << esc(describe_override_difference(d, k_reported_at_backup_time)) << "\n";
-  }
-  out << "  if DsRestoreGetDatabaseLocations fails: " << esc(detail::locations_failure_text(p)) << "\n";
-  out << "  existing files: " << esc(detail::existing_files_text(p)) << "\n";
-}
-
-void write_files(std::ostream& out, const StepGraph& g, const FilesPreview& fp, const PreviewInputs& in) {
-  if (!in.manifest) {
-    out << "\nBackup files: not read. Run `adrestore plan` where the backup set "
-        << esc(g.summary.backup_source.str()) << " is reachable (--api/--world) to list each file, its size and its "
-           "destination.\n";
-    return;
-  }
-  const backup::Manifest& m = *in.manifest;
-  std::uint64_t total = 0;
-  for (const backup::ManifestFile& f : m.files) total += f.size;
-  out << "\nBackup files: " << m.files.size() << (m.files.size() == 1 ? " file, " : " files, ") << format_bytes(total)
-      << ", made on " << esc(m.dc) << " at " << esc(m.created_at) << ", log generations " << m.gen_low << ".."
-      << m.gen_high << "\n";
-  std::size_t path_width = 0;
-  for (const backup::ManifestFile& f : m.files) path_width = std::max(path_width, esc(f.path).size());
-  for (std::size_t i = 0; i < m.files.size(); ++i) {
-    const backup::ManifestFile& f = m.files[i];
-    out << "  " << pad(detail::kind_text(f.kind), 10) << " " << pad_left(format_bytes(f.size), 10) << "  "
-        << pad(esc(f.path), path_width) << "  -> ";
-    if (fp.resolution) {
-      out << esc(detail::placement_text(fp.resolution->files[i])) << "\n";
-    } else {
-      out << "unresolved\n";
-    }
-  }
-}
-
-void write_clear(std::ostream& out, const StepGraph& g, const FilesPreview& fp) {
-  if (!fp.resolution) return;
-  const bool remove = g.summary.destinations.existing_files == plan::ExistingFiles::remove;
-  out << "\nfiles.clear " << (remove ? "deletes" : "quarantines") << " every existing file in the destinations:\n";
-  if (!fp.clear_error.is_ok()) out << "  cannot plan: " << esc(fp.clear_error.message()) << "\n";
-  for (const ClearAction& a : fp.clear) {
-    out << "  " << esc(a.file.str());
-    if (a.quarantined_to) out << " -> " << esc(a.quarantined_to->str());
-    out << "\n";
-  }
-  for (const WinPath& d : fp.unlisted_dirs) out << "  " << esc(d.str()) << ": its files are listed at run time\n";
-  for (const RoleDir* r : {&fp.resolution->database, &fp.resolution->logs, &fp.resolution->checkpoint}) {
-    if (!r->dir) out << "  " << to_string(r->role) << " directory: " << k_reported_at_run_time << "\n";
-  }
-}
-
 }  // namespace
 
-std::string render_text(const StepGraph& g, const PreviewInputs& in) {
+std::string render_text(const StepGraph& g) {
   std::ostringstream out;
   const PlanSummary& sum = g.summary;
   out << "Restore plan " << esc(sum.name) << " for " << esc(sum.domain_controller) << " (" << esc(sum.file) << ")\n";
@@ -147,11 +82,6 @@ std::string render_text(const StepGraph& g, const PreviewInputs& in) {
     return out.str();
   }
   write_steps(out, *order);
-  FilesPreview fp;
-  preview_files(g, in, fp);
-  write_destinations(out, g, fp);
-  write_files(out, g, fp, in);
-  write_clear(out, g, fp);
   return out.str();
 }
 

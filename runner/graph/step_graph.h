@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "base/status.h"
-#include "graph/destinations.h"
+#include "graph/destination_policy.h"
 #include "graph/step.h"
 
 namespace adrestore::graph {

@@ -25,7 +25,7 @@
 #include <cstring>
 #include <vector>
 
-#include "base/secure_wipe.h"
+#include "platform/secure_wipe.h"
 #include "base/utf16.h"
 #include "ntds/wide_list.h"
 
@@ -89,13 +89,13 @@ class WideArg {
       return false;
     }
     m_text = std::move(*w);
-    secure_wipe(*w);  // a short string is copied, not moved: its bytes stay behind in w
+    platform::secure_wipe(*w);  // a short string is copied, not moved: its bytes stay behind in w
     m_empty = utf8.empty();
     return true;
   }
   ~WideArg() { wipe(); }
   // For passwords: overwrite the UTF-16 copy (its whole buffer) before the memory is released.
-  void wipe() { secure_wipe(m_text); }
+  void wipe() { platform::secure_wipe(m_text); }
   LPCWSTR get() const { return reinterpret_cast<LPCWSTR>(m_text.c_str()); }
   LPWSTR get_mutable() { return reinterpret_cast<LPWSTR>(&m_text[0]); }
   LPCWSTR get_or_null() const { return m_empty ? nullptr : get(); }

@@ -2,12 +2,12 @@
 // schema has reported it) so that the semantic rules still run on everything else.
 #pragma once
 
-#include "plan/diagnostic.h"
+#include "input/diagnostic.h"
 #include "plan/model.h"
-#include "plan/node.h"
+#include "input/node.h"
 
 namespace adrestore::plan {
 
-Plan convert_plan(const Node& root, const std::string& file, Diagnostics& diags);
+Plan convert_plan(const input::Node& root, const std::string& file, input::Diagnostics& diags);
 
 }  // namespace adrestore::plan

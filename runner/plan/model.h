@@ -9,14 +9,14 @@
 #include <vector>
 
 #include "base/winpath.h"
-#include "plan/node.h"
+#include "input/node.h"
 
 namespace adrestore::plan {
 
 template <class T>
 struct Field {
   T value{};
-  Mark mark;
+  input::Mark mark;
   std::string path;  // field path for messages
 };
 
@@ -38,7 +38,7 @@ struct Hook {
   HookPhase phase = HookPhase::pre;
   std::size_t index = 0;  // position in its list
   std::string path;       // spec.hooks.pre[0]
-  Mark mark;
+  input::Mark mark;
   Field<std::string> name;
   std::vector<Field<std::string>> run;
   std::int64_t timeout_seconds = 300;
@@ -46,8 +46,8 @@ struct Hook {
   OnError on_error = OnError::fail;
   When when = When::always;
   std::vector<std::pair<std::string, std::string>> env;
-  std::vector<Mark> env_key_marks;    // parallel to env
-  std::vector<Mark> env_value_marks;  // parallel to env
+  std::vector<input::Mark> env_key_marks;    // parallel to env
+  std::vector<input::Mark> env_value_marks;  // parallel to env
   std::optional<Field<WinPath>> working_dir;
   bool idempotent = false;
 };

@@ -4,18 +4,22 @@
 #include <map>
 
 #include "base/duration.h"
+#include "base/embedded.h"
 #include "base/text.h"
 #include "plan/convert.h"
-#include "plan/json_convert.h"
-#include "plan/schema_check.h"
+#include "input/json_convert.h"
+#include "input/schema_check.h"
 #include "platform/win_argv.h"
 
 namespace adrestore::plan {
+
+std::string_view restore_plan_schema_text() { return embedded_file("schema/restore-plan.schema.json"); }
+
 namespace {
 
-const SchemaChecker& plan_schema() {
-  static const std::shared_ptr<SchemaChecker> checker = [] {
-    auto c = SchemaChecker::create(restore_plan_schema_text());
+const input::SchemaChecker& plan_schema() {
+  static const std::shared_ptr<input::SchemaChecker> checker = [] {
+    auto c = input::SchemaChecker::create(restore_plan_schema_text());
     if (!c) throw Fatal{c.status()};
     return *c;
   }();
@@ -35,15 +39,15 @@ bool contains_word(const std::string& key, std::string_view word) {
 
 // Rule 6: a key that looks like it holds a secret, anywhere in the tree. Runs on every node
 // of every plan, so it builds a field path only where one is needed (a hit, or a subtree).
-void check_secret_keys(const Node& n, const std::string& path, Diagnostics& diags) {
+void check_secret_keys(const input::Node& n, const std::string& path, input::Diagnostics& diags) {
   if (n.is_map()) {
     for (std::size_t i = 0; i < n.keys.size(); ++i) {
       const std::string& key = n.keys[i];
       const bool secretish = contains_word(key, "password") || contains_word(key, "secret") ||
                              contains_word(key, "pwd") || contains_word(key, "token");
-      const Node& child = n.items[i];
+      const input::Node& child = n.items[i];
       if (!secretish && !child.is_map() && !child.is_seq()) continue;
-      const std::string child_path = path_child(path, key);
+      const std::string child_path = input::path_child(path, key);
       if (secretish && child_path != "spec.credentials.passwordFrom") {
         diags.error(n.key_marks[i], child_path,
                     "'" + key +
@@ -54,13 +58,13 @@ void check_secret_keys(const Node& n, const std::string& path, Diagnostics& diag
     }
   } else if (n.is_seq()) {
     for (std::size_t i = 0; i < n.items.size(); ++i) {
-      if (n.items[i].is_map() || n.items[i].is_seq()) check_secret_keys(n.items[i], path_index(path, i), diags);
+      if (n.items[i].is_map() || n.items[i].is_seq()) check_secret_keys(n.items[i], input::path_index(path, i), diags);
     }
   }
 }
 
-void check_substitutions(const std::string& value, HookPhase phase, Mark mark, const std::string& path,
-                         Diagnostics& diags) {
+void check_substitutions(const std::string& value, HookPhase phase, input::Mark mark, const std::string& path,
+                         input::Diagnostics& diags) {
   std::size_t pos = 0;
   while ((pos = value.find("${", pos)) != std::string::npos) {
     const std::size_t end = value.find('}', pos + 2);
@@ -86,7 +90,7 @@ void check_substitutions(const std::string& value, HookPhase phase, Mark mark, c
   }
 }
 
-void check_hook(const Hook& h, Diagnostics& diags) {
+void check_hook(const Hook& h, input::Diagnostics& diags) {
   if (h.timeout && (h.timeout_seconds < 1 || h.timeout_seconds > 86400)) {
     diags.error(h.timeout->mark, h.timeout->path, "timeout must be between 1s and 24h; found " + h.timeout->value);
   }
@@ -112,7 +116,7 @@ void check_hook(const Hook& h, Diagnostics& diags) {
   for (const Field<std::string>& arg : h.run) check_substitutions(arg.value, h.phase, arg.mark, arg.path, diags);
   for (std::size_t i = 0; i < h.env.size(); ++i) {
     const auto& [k, v] = h.env[i];
-    const std::string path = path_child(path_child(h.path, "env"), k);
+    const std::string path = input::path_child(input::path_child(h.path, "env"), k);
     bool ok = !k.empty() && k.size() <= 128 && (std::isalpha(static_cast<unsigned char>(k[0])) || k[0] == '_');
     for (char c : k) ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
     if (!ok) {
@@ -182,12 +186,12 @@ std::string check_distinguished_name(const std::string& dn) {
   return {};
 }
 
-void check_semantics(const Node& root, const Plan& plan, Diagnostics& diags) {
+void check_semantics(const input::Node& root, const Plan& plan, input::Diagnostics& diags) {
 
   // Rule 5: ranges.
-  if (const Node* spec = root.get("spec")) {
-    if (const Node* backup = spec->get("backup")) {
-      if (const Node* age = backup->get("maxAge"); age && age->is_scalar() && !diags.has_error_at(age->mark)) {
+  if (const input::Node* spec = root.get("spec")) {
+    if (const input::Node* backup = spec->get("backup")) {
+      if (const input::Node* age = backup->get("maxAge"); age && age->is_scalar() && !diags.has_error_at(age->mark)) {
         if (plan.max_age_seconds < 86400 || plan.max_age_seconds > 3650LL * 86400) {
           diags.error(age->mark, "spec.backup.maxAge",
                       "maxAge must be between 1d and 3650d; found " + age->value);
@@ -277,33 +281,33 @@ void check_semantics(const Node& root, const Plan& plan, Diagnostics& diags) {
   }
 
   // Label keys are free-form but bounded.
-  if (const Node* labels = root.get("metadata") ? root.get("metadata")->get("labels") : nullptr;
+  if (const input::Node* labels = root.get("metadata") ? root.get("metadata")->get("labels") : nullptr;
       labels && labels->is_map()) {
     for (std::size_t i = 0; i < labels->keys.size(); ++i) {
       if (labels->keys[i].empty() || labels->keys[i].size() > 63) {
-        diags.error(labels->key_marks[i], path_child("metadata.labels", labels->keys[i]),
+        diags.error(labels->key_marks[i], input::path_child("metadata.labels", labels->keys[i]),
                     "label names must be 1 to 63 characters long");
       }
     }
   }
 }
 
-PlanLoad load_plan_text(std::string text, const std::string& display_name, const GuardLimits& limits) {
+PlanLoad load_plan_text(std::string text, const std::string& display_name, const input::GuardLimits& limits) {
   PlanLoad out;
-  out.diags = Diagnostics(display_name);
-  Loaded loaded = parse_yaml_text(std::move(text), out.diags, limits);
+  out.diags = input::Diagnostics(display_name);
+  input::Loaded loaded = input::parse_yaml_text(std::move(text), out.diags, limits);
   out.failure = loaded.failure;
   out.text = std::move(loaded.text);
   if (!loaded.root) return out;
-  const Node& root = *loaded.root;
+  const input::Node& root = *loaded.root;
   if (!root.is_map()) {
     out.diags.error(root.mark, {}, "a plan must be a map with apiVersion, kind, metadata and spec; found " +
-                                       describe_node(root));
-    out.failure = LoadFailure::rejected;
+                                       input::describe_node(root));
+    out.failure = input::LoadFailure::rejected;
     return out;
   }
   check_secret_keys(root, {}, out.diags);  // first, so the schema does not call the key merely unknown
-  plan_schema().check(root, to_json(root), out.diags);
+  plan_schema().check(root, input::to_json(root), out.diags);
   Plan plan = convert_plan(root, display_name, out.diags);
   check_semantics(root, plan, out.diags);
   out.diags.sort_and_dedupe();
@@ -312,14 +316,14 @@ PlanLoad load_plan_text(std::string text, const std::string& display_name, const
 }
 
 PlanLoad load_plan_file(const std::string& path) {
-  Diagnostics diags(path);
-  Result<std::string> text = read_capped_file(path, GuardLimits{}.max_bytes);
+  input::Diagnostics diags(path);
+  Result<std::string> text = input::read_capped_file(path, input::GuardLimits{}.max_bytes);
   if (!text) {
     PlanLoad out;
-    out.diags = Diagnostics(path);
+    out.diags = input::Diagnostics(path);
     const std::string& msg = text.status().message();
     out.diags.error({}, {}, starts_with(msg, path + ": ") ? msg.substr(path.size() + 2) : msg);
-    out.failure = LoadFailure::unreadable;
+    out.failure = input::LoadFailure::unreadable;
     return out;
   }
   return load_plan_text(std::move(*text), path);

@@ -4,16 +4,17 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
-#include "plan/diagnostic.h"
-#include "plan/guard.h"
+#include "input/diagnostic.h"
+#include "input/guard.h"
 #include "plan/model.h"
 
 namespace adrestore::plan {
 
 struct PlanLoad {
-  LoadFailure failure = LoadFailure::none;
-  Diagnostics diags;
+  input::LoadFailure failure = input::LoadFailure::none;
+  input::Diagnostics diags;
   std::optional<Plan> plan;  // only when diags has no error
   std::string text;          // the file's bytes (for the content hash)
 };
@@ -21,13 +22,16 @@ struct PlanLoad {
 // `display_name` is the path as the user wrote it; it prefixes every message.
 PlanLoad load_plan_file(const std::string& path);
 // `limits` are the guard's; tests relax them to reach the schema's own limits.
-PlanLoad load_plan_text(std::string text, const std::string& display_name, const GuardLimits& limits = {});
+PlanLoad load_plan_text(std::string text, const std::string& display_name, const input::GuardLimits& limits = {});
 
 // The semantic rules of plan-format.md on a typed plan, given the raw tree for rule 6.
-void check_semantics(const Node& root, const Plan& plan, Diagnostics& diags);
+void check_semantics(const input::Node& root, const Plan& plan, input::Diagnostics& diags);
 
 // RFC 4514 syntax of a distinguished name; returns an explanation, or empty when valid.
 std::string check_distinguished_name(const std::string& dn);
+
+// The JSON Schema of plan files, built into the binary.
+std::string_view restore_plan_schema_text();
 
 // Substitutions allowed in hook argv and env values.
 bool is_known_substitution(const std::string& name, HookPhase phase);

@@ -24,7 +24,7 @@ struct Observed {
 };
 
 struct Mismatch {
-  plan::Mark mark;    // where the expectation is written
+  input::Mark mark;    // where the expectation is written
   std::string what;   // "outcome", "calls", "files['C:\...']"...
   std::string detail; // multi-line, indented
 };

@@ -6,17 +6,17 @@
 #include "base/embedded.h"
 #include "base/text.h"
 #include "base/winpath.h"
-#include "plan/json_convert.h"
-#include "plan/schema_check.h"
+#include "input/json_convert.h"
+#include "input/schema_check.h"
 
 namespace adrestore::plantest {
 namespace {
 
-using plan::Node;
+using input::Node;
 
-const plan::SchemaChecker& test_schema() {
-  static const std::shared_ptr<plan::SchemaChecker> checker = [] {
-    auto c = plan::SchemaChecker::create(embedded_file("schema/plan-test.schema.json"));
+const input::SchemaChecker& test_schema() {
+  static const std::shared_ptr<input::SchemaChecker> checker = [] {
+    auto c = input::SchemaChecker::create(embedded_file("schema/plan-test.schema.json"));
     if (!c) throw Fatal{c.status()};
     return *c;
   }();
@@ -57,7 +57,7 @@ std::string check_byte_amount(const Node& n, bool allow_percent) {
   return {};
 }
 
-void convert(const Node& root, PlanTest& t, plan::Diagnostics& diags, const std::string& display_name) {
+void convert(const Node& root, PlanTest& t, input::Diagnostics& diags, const std::string& display_name) {
   t.file = display_name;
   if (const Node* n = at(at(&root, "metadata"), "name"); n && n->is_scalar()) t.name = n->value;
   if (const Node* p = root.get("plan"); p && p->is_scalar()) {
@@ -87,7 +87,7 @@ void convert(const Node& root, PlanTest& t, plan::Diagnostics& diags, const std:
       const Node& item = ef->items[i];
       if (!item.is_scalar()) continue;
       if (auto p = WinPath::parse(item.value); !p) {
-        diags.error(item.mark, plan::path_index("world.existingFiles", i), p.status().message());
+        diags.error(item.mark, input::path_index("world.existingFiles", i), p.status().message());
       } else {
         ws.existing_files.push_back(p->str());
       }
@@ -103,7 +103,7 @@ void convert(const Node& root, PlanTest& t, plan::Diagnostics& diags, const std:
   if (const Node* progs = at(w, "programs"); progs && progs->is_map()) {
     for (std::size_t i = 0; i < progs->keys.size(); ++i) {
       const std::string& key = progs->keys[i];
-      const std::string path = plan::path_child("world.programs", key);
+      const std::string path = input::path_child("world.programs", key);
       const auto parsed = WinPath::parse(key);
       if (!parsed) {
         diags.error(progs->key_marks[i], path, parsed.status().message());
@@ -122,10 +122,10 @@ void convert(const Node& root, PlanTest& t, plan::Diagnostics& diags, const std:
   }
 
   if (const Node* faults = root.get("faults"); faults && faults->is_seq()) {
-    t.faults = plan::to_json(*faults);
+    t.faults = input::to_json(*faults);
     for (std::size_t i = 0; i < faults->items.size(); ++i) {
       const Node& f = faults->items[i];
-      const std::string path = plan::path_index("faults", i);
+      const std::string path = input::path_index("faults", i);
       if (!f.is_map()) continue;
       int kinds = 0;
       for (const char* k : {"call", "crash", "diskFull", "corrupt", "journalFull", "locked", "boot"}) kinds += f.get(k) ? 1 : 0;
@@ -173,7 +173,7 @@ void convert(const Node& root, PlanTest& t, plan::Diagnostics& diags, const std:
     for (std::size_t i = 0; i < n->keys.size(); ++i) {
       auto p = WinPath::parse(n->keys[i]);
       if (!p) {
-        diags.error(n->key_marks[i], plan::path_child("expect.files", n->keys[i]), p.status().message());
+        diags.error(n->key_marks[i], input::path_child("expect.files", n->keys[i]), p.status().message());
         continue;
       }
       if (n->items[i].is_scalar()) e.files.push_back({p->str(), {n->items[i].value, n->key_marks[i], true}});
@@ -194,17 +194,17 @@ void convert(const Node& root, PlanTest& t, plan::Diagnostics& diags, const std:
 
 PlanTestLoad load_plan_test_text(std::string text, const std::string& display_name) {
   PlanTestLoad out;
-  out.diags = plan::Diagnostics(display_name);
-  plan::Loaded loaded = plan::parse_yaml_text(std::move(text), out.diags);
+  out.diags = input::Diagnostics(display_name);
+  input::Loaded loaded = input::parse_yaml_text(std::move(text), out.diags);
   out.failure = loaded.failure;
   if (!loaded.root) return out;
   const Node& root = *loaded.root;
   if (!root.is_map()) {
     out.diags.error(root.mark, {}, "a plan test must be a map with apiVersion, kind: PlanTest, metadata, plan and expect");
-    out.failure = plan::LoadFailure::rejected;
+    out.failure = input::LoadFailure::rejected;
     return out;
   }
-  test_schema().check(root, plan::to_json(root), out.diags);
+  test_schema().check(root, input::to_json(root), out.diags);
   PlanTest t;
   convert(root, t, out.diags, display_name);
   out.diags.sort_and_dedupe();
@@ -213,13 +213,13 @@ PlanTestLoad load_plan_test_text(std::string text, const std::string& display_na
 }
 
 PlanTestLoad load_plan_test_file(const std::string& path) {
-  auto text = plan::read_capped_file(path, plan::GuardLimits{}.max_bytes);
+  auto text = input::read_capped_file(path, input::GuardLimits{}.max_bytes);
   if (!text) {
     PlanTestLoad out;
-    out.diags = plan::Diagnostics(path);
+    out.diags = input::Diagnostics(path);
     const std::string& msg = text.status().message();
     out.diags.error({}, {}, starts_with(msg, path + ": ") ? msg.substr(path.size() + 2) : msg);
-    out.failure = plan::LoadFailure::unreadable;
+    out.failure = input::LoadFailure::unreadable;
     return out;
   }
   return load_plan_test_text(std::move(*text), path);

@@ -4,15 +4,15 @@
 #include <optional>
 #include <string>
 
-#include "plan/diagnostic.h"
-#include "plan/guard.h"
+#include "input/diagnostic.h"
+#include "input/guard.h"
 #include "plantest/model.h"
 
 namespace adrestore::plantest {
 
 struct PlanTestLoad {
-  plan::LoadFailure failure = plan::LoadFailure::none;
-  plan::Diagnostics diags;
+  input::LoadFailure failure = input::LoadFailure::none;
+  input::Diagnostics diags;
   std::optional<PlanTest> test;  // only when diags has no error
 };
 

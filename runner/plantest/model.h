@@ -10,7 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "plan/node.h"
+#include "input/node.h"
 
 namespace adrestore::plantest {
 
@@ -40,7 +40,7 @@ struct WorldSpec {
 template <class T>
 struct Expect {
   T value{};
-  plan::Mark mark;
+  input::Mark mark;
   bool set = false;
 };
 
@@ -59,7 +59,7 @@ struct PlanTest {
   std::string file;       // as the user named it
   std::string name;       // metadata.name (the JUnit test name)
   std::string plan_path;  // resolved against the test file's folder
-  plan::Mark plan_mark;
+  input::Mark plan_mark;
   WorldSpec world;
   nlohmann::json faults = nlohmann::json::array();  // handed to the simulator as data
   bool has_crash = false;

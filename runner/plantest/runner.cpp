@@ -115,7 +115,7 @@ std::string file_name_of(const std::string& win_path) {
 // Everything the test needs to remember between setting the world up and reading it back.
 struct Setup {
   std::shared_ptr<sim::World> world;
-  std::unique_ptr<host::SimDisks> disks;
+  std::unique_ptr<sim::SimDisks> disks;
   backup::Manifest manifest;
   std::size_t calls_before = 0;
   std::map<std::string, std::optional<std::string>> before;  // expected path -> sha256 before the run

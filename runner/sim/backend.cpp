@@ -1,27 +1,17 @@
 #include "sim/backend.h"
 
 #include <cctype>
-#include <cstdlib>
 
 namespace adrestore::sim {
 
-Result<SimBackend> open_sim_backend(const std::string& world_dir) {
-  std::string dir = world_dir;
-  if (dir.empty()) {
-    const char* env = std::getenv("ADRESTORE_SIM_WORLD");
-    if (env) dir = env;
-  }
-  if (dir.empty()) {
-    return Status::error(Code::usage, "no simulated world given: pass --world DIR or set ADRESTORE_SIM_WORLD "
-                                      "(make one with 'adrestore sim init DIR')");
-  }
+Result<SimBackend> open_sim_backend(const std::string& dir) {
   auto world = World::open(dir);
   if (!world) return world.status();
   SimBackend b;
   b.world = *world;
   b.api = std::make_unique<SimApi>(b.world);
   b.host = std::make_unique<SimHost>(b.world);
-  b.disks = std::make_unique<host::SimDisks>(dir);
+  b.disks = std::make_unique<SimDisks>(dir);
   b.world->attach_disk_faults(*b.disks);
   return b;
 }

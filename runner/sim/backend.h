@@ -6,8 +6,8 @@
 #include <string>
 
 #include "base/status.h"
-#include "host/sim_disks.h"
 #include "sim/sim_api.h"
+#include "sim/sim_disks.h"
 #include "sim/sim_host.h"
 #include "sim/world.h"
 
@@ -17,12 +17,12 @@ struct SimBackend {
   std::shared_ptr<World> world;
   std::unique_ptr<SimApi> api;
   std::unique_ptr<SimHost> host;
-  std::unique_ptr<host::SimDisks> disks;  // separate from world->disks(): this one carries the write gate
+  std::unique_ptr<SimDisks> disks;  // separate from world->disks(): this one carries the write gate
 };
 
-// Opens the world in `world_dir` (validating world.json). An empty dir uses
-// $ADRESTORE_SIM_WORLD; with neither, a usage error.
-Result<SimBackend> open_sim_backend(const std::string& world_dir);
+// Opens the world in `dir` (validating world.json). Which world is the caller's choice
+// (cli/backend.h named_world).
+Result<SimBackend> open_sim_backend(const std::string& dir);
 
 // The host path behind `path` for a command: a Windows path (D:\Backups\DC01) is a path in
 // the world; anything else is a host path, as given.

@@ -30,7 +30,7 @@ std::string new_invocation_id() {
 }
 
 // Empty when the file at `p` is this DC's intact file of that kind; else why not.
-std::string check_file(host::SimDisks& disks, const WinPath& p, SimFileKind kind, const std::string& dc,
+std::string check_file(SimDisks& disks, const WinPath& p, SimFileKind kind, const std::string& dc,
                        std::uint32_t generation, ntds::HResult bad_code) {
   auto hp = disks.host_path(p);
   if (!hp) return hp.status().message();
@@ -51,7 +51,7 @@ bool skips(const std::vector<BootSkip>& faults, BootSkip s) {
   return false;
 }
 
-std::string boot_with_registration(WorldState& w, host::SimDisks& disks, bool use_restore_map) {
+std::string boot_with_registration(WorldState& w, SimDisks& disks, bool use_restore_map) {
   const Registration& reg = *w.restore_in_progress;
   if (!reg.restore_state) {
     return "a restore was registered (DsRestoreRegister) but never completed with DsRestoreRegisterComplete; "
@@ -91,7 +91,7 @@ std::string boot_with_registration(WorldState& w, host::SimDisks& disks, bool us
 
 }  // namespace
 
-void boot_world(Transaction& tx, host::SimDisks& disks) {
+void boot_world(Transaction& tx, SimDisks& disks) {
   WorldState& w = tx.state();
   BootRecord rec;
   rec.boot = w.boot_count;

@@ -44,7 +44,7 @@ class SimHost : public host::Host {
 //   down, the registration stays, and lastBoot.reason says why.
 // - without one: AD DS starts when the database is intact.
 // Updates tx's state (ntdsOnline, lastBoot, ...); does not restart anything else.
-void boot_world(Transaction& tx, host::SimDisks& disks);
+void boot_world(Transaction& tx, SimDisks& disks);
 
 // Restarts the simulated DC into Directory Services Restore Mode (what `bcdedit /set safeboot
 // dsrepair` and a restart do): every process of the previous boot is gone, AD DS is offline.

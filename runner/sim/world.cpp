@@ -333,7 +333,7 @@ Status World::take_journal_full(std::uint64_t seq) {
   });
 }
 
-void World::attach_disk_faults(host::SimDisks& disks) {
+void World::attach_disk_faults(SimDisks& disks) {
   auto gate = std::make_shared<DiskGate>();
   gate->world_dir = m_dir;
   if (auto snap = snapshot()) {

@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "base/status.h"
-#include "host/sim_disks.h"
+#include "sim/sim_disks.h"
 #include "sim/calls_log.h"
 #include "sim/faults.h"
 #include "sim/os.h"
@@ -68,7 +68,7 @@ class World {
   std::string world_file() const;
   std::string calls_log_path() const;
   // The world's disks (fs/), for the simulator's own reads and writes.
-  host::SimDisks& disks() { return m_disks; }
+  SimDisks& disks() { return m_disks; }
 
   // Locks the world and loads its state; the lock is held until the transaction ends.
   Result<std::unique_ptr<Transaction>> begin();
@@ -95,7 +95,7 @@ class World {
   // writes under a fault's path fail with "no space left on device" once more than its
   // afterBytes were written there. The count lives in memory (one process); the fault is
   // marked tripped in world.json when it first fires.
-  void attach_disk_faults(host::SimDisks& disks);
+  void attach_disk_faults(SimDisks& disks);
   // Applies every corrupt fault not applied yet to the backup set in `backup_set_dir` (a
   // host path): flips (XOR 0xFF) the byte at atByte of the named file.
   Status apply_corrupt_faults(const std::string& backup_set_dir);
@@ -109,7 +109,7 @@ class World {
  private:
   explicit World(std::string dir);
   std::string m_dir;
-  host::SimDisks m_disks;
+  SimDisks m_disks;
 };
 
 // Marks contexts, the interlock, the auth identity and buffers of processes that are gone

@@ -3,9 +3,9 @@
 #include "base/duration.h"
 #include "base/embedded.h"
 #include "base/text.h"
-#include "plan/guard.h"
-#include "plan/json_convert.h"
-#include "plan/schema_check.h"
+#include "input/guard.h"
+#include "input/json_convert.h"
+#include "input/schema_check.h"
 #include "sim/content.h"
 
 namespace adrestore::sim {
@@ -38,15 +38,15 @@ Status write_existing(World& world, const ExistingFile& f, const std::string& dc
   return platform::write_file_durable(*hp, content);
 }
 
-const plan::SchemaChecker* options_schema() {
-  static const std::shared_ptr<plan::SchemaChecker> checker = [] {
-    auto c = plan::SchemaChecker::create(embedded_file("schema/world-options.schema.json"));
+const input::SchemaChecker* options_schema() {
+  static const std::shared_ptr<input::SchemaChecker> checker = [] {
+    auto c = input::SchemaChecker::create(embedded_file("schema/world-options.schema.json"));
     return c ? *c : nullptr;
   }();
   return checker.get();
 }
 
-std::optional<std::uint64_t> size_of(const plan::Node& n) {
+std::optional<std::uint64_t> size_of(const input::Node& n) {
   return parse_size(n.value);
 }
 
@@ -105,16 +105,16 @@ Result<std::shared_ptr<World>> create_world(const std::string& dir, const WorldO
   return world;
 }
 
-bool apply_world_overrides(const plan::Node& root, WorldOptions& o, plan::Diagnostics& diags) {
-  const plan::SchemaChecker* schema = options_schema();
+bool apply_world_overrides(const input::Node& root, WorldOptions& o, input::Diagnostics& diags) {
+  const input::SchemaChecker* schema = options_schema();
   if (!schema) {
     diags.error(root.mark, {}, "the built-in world options schema cannot be loaded");
     return false;
   }
-  const nlohmann::json doc = plan::to_json(root);
+  const nlohmann::json doc = input::to_json(root);
   schema->check(root, doc, diags);
   if (diags.has_errors()) return false;
-  if (const plan::Node* n = root.get("dc")) o.dc = n->value;
+  if (const input::Node* n = root.get("dc")) o.dc = n->value;
   if (doc.contains("ntdsOnline")) o.ntds_online = doc["ntdsOnline"].get<bool>();
   if (doc.contains("dsrm")) o.dsrm = doc["dsrm"].get<bool>();
   if (doc.contains("privileges")) {
@@ -128,7 +128,7 @@ bool apply_world_overrides(const plan::Node& root, WorldOptions& o, plan::Diagno
       }
     }
   }
-  if (const plan::Node* n = root.get("tombstoneLifetime")) {
+  if (const input::Node* n = root.get("tombstoneLifetime")) {
     auto secs = parse_duration_seconds(n->value);
     if (!secs || *secs <= 0) {
       diags.error(n->mark, "tombstoneLifetime", "not a positive duration (use 60d or 180d)");
@@ -138,11 +138,11 @@ bool apply_world_overrides(const plan::Node& root, WorldOptions& o, plan::Diagno
   }
   if (doc.contains("clockOffset")) o.clock_offset = doc["clockOffset"].get<std::int64_t>();
   for (const char* which : {"ntds", "locations"}) {
-    const plan::Node* n = root.get(which);
+    const input::Node* n = root.get(which);
     if (!n) continue;
     NtdsPaths p;
     for (const char* key : {"database", "logs", "checkpoint"}) {
-      const plan::Node* v = n->get(key);
+      const input::Node* v = n->get(key);
       if (!v) continue;
       auto wp = WinPath::parse(v->value);
       if (!wp) {
@@ -158,7 +158,7 @@ bool apply_world_overrides(const plan::Node& root, WorldOptions& o, plan::Diagno
     }
   }
   for (const char* key : {"databaseSize", "logSize"}) {
-    const plan::Node* n = root.get(key);
+    const input::Node* n = root.get(key);
     if (!n) continue;
     auto size = size_of(*n);
     if (!size) {
@@ -168,11 +168,11 @@ bool apply_world_overrides(const plan::Node& root, WorldOptions& o, plan::Diagno
     }
   }
   if (doc.contains("logs")) o.logs = doc["logs"].get<std::uint32_t>();
-  if (const plan::Node* n = root.get("existingFiles")) {
+  if (const input::Node* n = root.get("existingFiles")) {
     for (std::size_t i = 0; i < n->items.size(); ++i) {
-      const plan::Node& item = n->items[i];
+      const input::Node& item = n->items[i];
       const std::string path = "existingFiles[" + std::to_string(i) + "]";
-      const plan::Node* pn = item.is_scalar() ? &item : item.get("path");
+      const input::Node* pn = item.is_scalar() ? &item : item.get("path");
       auto wp = WinPath::parse(pn->value);
       if (!wp) {
         diags.error(pn->mark, path, wp.status().message());
@@ -180,8 +180,8 @@ bool apply_world_overrides(const plan::Node& root, WorldOptions& o, plan::Diagno
       }
       ExistingFile f{*wp, {}, std::nullopt};
       if (!item.is_scalar()) {
-        if (const plan::Node* c = item.get("content")) f.content = c->value;
-        if (const plan::Node* s = item.get("size")) {
+        if (const input::Node* c = item.get("content")) f.content = c->value;
+        if (const input::Node* s = item.get("size")) {
           f.size = size_of(*s);
           if (!f.size) diags.error(s->mark, path + ".size", "'" + escape_for_terminal(s->value) + "' is not a size");
         }
@@ -189,7 +189,7 @@ bool apply_world_overrides(const plan::Node& root, WorldOptions& o, plan::Diagno
       o.existing_files.push_back(std::move(f));
     }
   }
-  if (const plan::Node* n = root.get("faults")) {
+  if (const input::Node* n = root.get("faults")) {
     for (std::size_t i = 0; i < n->items.size(); ++i) {
       auto f = fault_from_json(doc["faults"][i], "faults[" + std::to_string(i) + "]");
       if (!f) {
@@ -212,17 +212,17 @@ bool apply_world_overrides(const plan::Node& root, WorldOptions& o, plan::Diagno
 }
 
 Status load_world_overrides(const std::string& path, WorldOptions& options) {
-  plan::Diagnostics diags(path);
-  plan::Loaded loaded = plan::load_yaml_file(path, diags);
-  if (loaded.failure == plan::LoadFailure::unreadable || loaded.failure == plan::LoadFailure::not_yaml || !loaded.root) {
+  input::Diagnostics diags(path);
+  input::Loaded loaded = input::load_yaml_file(path, diags);
+  if (loaded.failure == input::LoadFailure::unreadable || loaded.failure == input::LoadFailure::not_yaml || !loaded.root) {
     std::string msg;
-    for (const plan::Diagnostic& d : diags.items()) msg += (msg.empty() ? "" : "\n") + plan::format_text(d);
-    return Status::error(loaded.failure == plan::LoadFailure::rejected ? Code::invalid_input : Code::usage,
+    for (const input::Diagnostic& d : diags.items()) msg += (msg.empty() ? "" : "\n") + input::format_text(d);
+    return Status::error(loaded.failure == input::LoadFailure::rejected ? Code::invalid_input : Code::usage,
                          msg.empty() ? path + ": cannot read the world overrides" : msg);
   }
   bool ok = !diags.has_errors();
   if (ok) {
-    if (!loaded.root->is_map() && loaded.root->kind != plan::Node::Kind::null) {
+    if (!loaded.root->is_map() && loaded.root->kind != input::Node::Kind::null) {
       diags.error(loaded.root->mark, {}, "world overrides are a map of keys such as dc, ntdsOnline, dsrm, faults");
       ok = false;
     } else if (loaded.root->is_map()) {
@@ -232,8 +232,8 @@ Status load_world_overrides(const std::string& path, WorldOptions& options) {
   if (ok) return Status::ok();
   diags.sort_and_dedupe();
   std::string msg;
-  for (const plan::Diagnostic& d : diags.items()) {
-    if (d.severity == plan::Severity::error) msg += (msg.empty() ? "" : "\n") + plan::format_text(d);
+  for (const input::Diagnostic& d : diags.items()) {
+    if (d.severity == input::Severity::error) msg += (msg.empty() ? "" : "\n") + input::format_text(d);
   }
   return Status::error(Code::invalid_input, msg);
 }

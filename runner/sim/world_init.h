@@ -13,8 +13,8 @@
 #include "base/status.h"
 #include "base/winpath.h"
 #include "host/host.h"
-#include "plan/diagnostic.h"
-#include "plan/node.h"
+#include "input/diagnostic.h"
+#include "input/node.h"
 #include "sim/faults.h"
 #include "sim/world.h"
 
@@ -59,7 +59,7 @@ Result<std::shared_ptr<World>> create_world(const std::string& dir, const WorldO
 // Applies overrides written as YAML (`adrestore sim init --from WORLD.yaml`; keys in
 // doc/simulator.md and schema/world-options.schema.json) onto `options`. Problems go to
 // `diags` with their line and column; returns false when there were errors.
-bool apply_world_overrides(const plan::Node& root, WorldOptions& options, plan::Diagnostics& diags);
+bool apply_world_overrides(const input::Node& root, WorldOptions& options, input::Diagnostics& diags);
 
 // Reads the overrides file (through the YAML input guard) and applies it.
 Status load_world_overrides(const std::string& path, WorldOptions& options);

@@ -4,10 +4,10 @@
 #include "base/duration.h"
 #include "base/embedded.h"
 #include "base/text.h"
-#include "plan/diagnostic.h"
-#include "plan/guard.h"
-#include "plan/json_convert.h"
-#include "plan/schema_check.h"
+#include "input/diagnostic.h"
+#include "input/guard.h"
+#include "input/json_convert.h"
+#include "input/schema_check.h"
 #include "sim/world_state.h"
 
 namespace adrestore::sim {
@@ -42,46 +42,46 @@ std::vector<std::string> strings(const json& j, const char* key) {
 }
 
 // The JSON value as a YAML-style node without source positions, for the schema checker.
-plan::Node to_node(const json& j) {
-  plan::Node n;
+input::Node to_node(const json& j) {
+  input::Node n;
   if (j.is_object()) {
-    n.kind = plan::Node::Kind::mapping;
+    n.kind = input::Node::Kind::mapping;
     for (auto it = j.begin(); it != j.end(); ++it) {
       n.keys.push_back(it.key());
       n.key_marks.push_back({});
       n.items.push_back(to_node(it.value()));
     }
   } else if (j.is_array()) {
-    n.kind = plan::Node::Kind::sequence;
+    n.kind = input::Node::Kind::sequence;
     for (const json& item : j) n.items.push_back(to_node(item));
   } else if (j.is_null()) {
-    n.kind = plan::Node::Kind::null;
+    n.kind = input::Node::Kind::null;
   } else {
-    n.kind = plan::Node::Kind::scalar;
+    n.kind = input::Node::Kind::scalar;
     n.quoted = j.is_string();
     n.value = j.is_string() ? j.get<std::string>() : j.dump();
   }
   return n;
 }
 
-const plan::SchemaChecker* world_schema() {
-  static const std::shared_ptr<plan::SchemaChecker> checker = [] {
-    auto c = plan::SchemaChecker::create(embedded_file("schema/world.schema.json"));
+const input::SchemaChecker* world_schema() {
+  static const std::shared_ptr<input::SchemaChecker> checker = [] {
+    auto c = input::SchemaChecker::create(embedded_file("schema/world.schema.json"));
     return c ? *c : nullptr;
   }();
   return checker.get();
 }
 
-std::string join_diags(const plan::Diagnostics& diags) {
+std::string join_diags(const input::Diagnostics& diags) {
   std::vector<std::string> lines;
   std::size_t shown = 0;
-  for (const plan::Diagnostic& d : diags.items()) {
-    if (d.severity != plan::Severity::error) continue;
+  for (const input::Diagnostic& d : diags.items()) {
+    if (d.severity != input::Severity::error) continue;
     if (++shown > 10) {
       lines.push_back("... and " + std::to_string(diags.error_count() - 10) + " more");
       break;
     }
-    lines.push_back(plan::format_text(d));
+    lines.push_back(input::format_text(d));
   }
   return join(lines, "\n");
 }
@@ -393,9 +393,9 @@ json world_to_json(const WorldState& w) {
 }
 
 Status check_world_json(const json& doc, const std::string& label) {
-  const plan::SchemaChecker* schema = world_schema();
+  const input::SchemaChecker* schema = world_schema();
   if (!schema) return Status::error(Code::internal, "the built-in world schema cannot be loaded");
-  plan::Diagnostics diags(label);
+  input::Diagnostics diags(label);
   schema->check(to_node(doc), doc, diags);
   if (diags.has_errors()) return Status::error(Code::internal, join_diags(diags));
   return Status::ok();
@@ -421,16 +421,16 @@ Result<WorldState> parse_world_text(std::string_view text, const std::string& la
     return Status::error(Code::invalid_input, label + ": error: a world file is a JSON object ({...}); found " +
                                                   std::string(doc.type_name()));
   }
-  const plan::SchemaChecker* schema = world_schema();
+  const input::SchemaChecker* schema = world_schema();
   if (!schema) return Status::error(Code::internal, "the built-in world schema cannot be loaded");
-  plan::Diagnostics diags(label);
+  input::Diagnostics diags(label);
   schema->check(to_node(doc), doc, diags);
   if (diags.has_errors()) {
     // Again on the YAML reading of the same text, which knows line and column of each value.
-    plan::Diagnostics yaml_diags(label);
-    plan::Loaded loaded = plan::parse_yaml_text(std::string(text), yaml_diags);
-    if (loaded.root && !yaml_diags.has_errors() && plan::to_json(*loaded.root) == doc) {
-      plan::Diagnostics marked(label);
+    input::Diagnostics yaml_diags(label);
+    input::Loaded loaded = input::parse_yaml_text(std::string(text), yaml_diags);
+    if (loaded.root && !yaml_diags.has_errors() && input::to_json(*loaded.root) == doc) {
+      input::Diagnostics marked(label);
       schema->check(*loaded.root, doc, marked);
       if (marked.has_errors()) diags = marked;
     }

@@ -246,7 +246,7 @@ TEST_SUITE("backup") {
     }
     ManifestParse p = parse_manifest_diagnostics(text, "set/adrestore-backup.json");
     REQUIRE(p.diags.items().size() == 1);
-    CHECK(plan::format_text(p.diags.items()[0]).rfind("set/adrestore-backup.json:" + std::to_string(line) + ":" +
+    CHECK(input::format_text(p.diags.items()[0]).rfind("set/adrestore-backup.json:" + std::to_string(line) + ":" +
                                                           std::to_string(col) + ": error: files[1].sha256: ",
                                                       0) == 0);
   }

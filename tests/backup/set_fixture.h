@@ -7,7 +7,7 @@
 #include <string>
 
 #include "backup/manifest.h"
-#include "host/sim_disks.h"
+#include "sim/sim_disks.h"
 #include "support.h"
 
 namespace adrestore::testing {
@@ -29,7 +29,7 @@ class SetFixture {
   std::filesystem::path file(const std::string& rel) const { return set_dir() / rel; }
   std::filesystem::path manifest_path() const { return set_dir() / backup::k_default_manifest_name; }
   const WinPath& source() const { return m_source; }
-  host::SimDisks& disks() { return m_disks; }
+  sim::SimDisks& disks() { return m_disks; }
   backup::Manifest& manifest() { return m_manifest; }
 
   // Adds a file to the set (content on disk and its manifest entry with hashes).
@@ -44,7 +44,7 @@ class SetFixture {
  private:
   TempDir m_tmp;
   WinPath m_source;
-  host::SimDisks m_disks;
+  sim::SimDisks m_disks;
   backup::Manifest m_manifest;
 };
 

@@ -12,7 +12,7 @@ std::vector<cli::FileReport> one_error(const std::string& file, const std::strin
   cli::FileReport r;
   r.file = file;
   r.kind = "RestorePlan";
-  r.diags = plan::Diagnostics(file);
+  r.diags = input::Diagnostics(file);
   r.diags.error({3, 7}, "spec.backup.source", message);
   return {r};
 }
@@ -49,7 +49,7 @@ TEST_SUITE("cli") {
   TEST_CASE("a file with no position is annotated without line and column") {
     cli::FileReport r;
     r.file = "gone.yaml";
-    r.diags = plan::Diagnostics("gone.yaml");
+    r.diags = input::Diagnostics("gone.yaml");
     r.diags.error({}, "", "cannot read: No such file or directory");
     r.unreadable = true;
     std::ostringstream gh;

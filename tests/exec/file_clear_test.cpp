@@ -6,7 +6,7 @@
 
 #include "exec/file_clear.h"
 #include "fault_disks.h"
-#include "host/sim_disks.h"
+#include "sim/sim_disks.h"
 #include "support.h"
 
 using namespace adrestore;
@@ -25,7 +25,7 @@ WinPath wp(const std::string& s) {
 // A simulated DC with E:\NTDS (ntds.dit, old.log) and F:\Logs (edb.chk, edb00001.log).
 struct ClearWorld {
   TempDir t;
-  host::SimDisks disks{t.path().string()};
+  sim::SimDisks disks{t.path().string()};
   std::vector<FileCleared> records;
   ClearWorld() {
     t.write("fs/E/NTDS/ntds.dit", "old database");

@@ -6,7 +6,7 @@
 
 #include "exec/file_copy.h"
 #include "fault_disks.h"
-#include "host/sim_disks.h"
+#include "sim/sim_disks.h"
 #include "support.h"
 
 using namespace adrestore;
@@ -43,7 +43,7 @@ struct Log {
 // A backup set in D:\backup and a DC with E:\NTDS, in a simulated world.
 struct CopyWorld {
   TempDir t;
-  host::SimDisks disks{t.path().string()};
+  sim::SimDisks disks{t.path().string()};
   Log log;
   CopyOptions options;
 

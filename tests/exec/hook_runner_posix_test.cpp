@@ -9,7 +9,7 @@
 
 #include "exec/hook_runner.h"
 #include "exec/hook_test_util.h"
-#include "host/sim_disks.h"
+#include "sim/sim_disks.h"
 #include "platform/process_test_util.h"
 
 namespace adrestore::testing {
@@ -22,7 +22,7 @@ using exec::HookResult;
 // A world with C:\Tools and a state directory, and the options to run hooks in it.
 struct World {
   TempDir dir;
-  host::SimDisks disks{(dir / "world").string()};
+  sim::SimDisks disks{(dir / "world").string()};
   std::string state = (dir / "state").string();
   exec::HookRunOptions opts;
   exec::HookContext ctx = make_context(state);

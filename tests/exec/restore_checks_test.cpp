@@ -6,7 +6,7 @@
 
 #include "exec/restore_checks.h"
 #include "fault_disks.h"
-#include "host/sim_disks.h"
+#include "sim/sim_disks.h"
 #include "support.h"
 
 using namespace adrestore;
@@ -26,10 +26,10 @@ WinPath wp(const std::string& s) {
 // 4000-byte ntds.dit and a 500-byte log there.
 struct TargetWorld {
   TempDir t;
-  host::SimDisks sim{t.path().string()};
+  sim::SimDisks sim{t.path().string()};
   testing::FaultDisks disks{sim};
   std::vector<backup::ManifestFile> files;
-  graph::Resolution res;
+  placement::Resolution res;
   TargetWorld() {
     t.write("fs/C/Windows/NTDS/ntds.dit", std::string(1000, 'o'));
     t.write("fs/C/Windows/NTDS/edb00001.log", std::string(100, 'l'));
@@ -41,7 +41,7 @@ struct TargetWorld {
     files[1].size = 500;
     res.directories = {wp("C:\\Windows\\NTDS")};
     for (const backup::ManifestFile& f : files) {
-      graph::FilePlacement p;
+      placement::FilePlacement p;
       p.file = &f;
       p.destination = wp("C:\\Windows\\NTDS\\" + f.path);
       res.files.push_back(p);

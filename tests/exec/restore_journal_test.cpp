@@ -8,7 +8,7 @@
 #include "exec/file_clear.h"
 #include "exec/file_copy.h"
 #include "exec/journal.h"
-#include "host/sim_disks.h"
+#include "sim/sim_disks.h"
 #include "support.h"
 
 using namespace adrestore;
@@ -50,7 +50,7 @@ TEST_SUITE("exec") {
     TempDir t;
     const std::string state = (t / "state").string();
     std::filesystem::create_directories(state);
-    host::SimDisks disks((t / "world").string());
+    sim::SimDisks disks((t / "world").string());
     std::mt19937 rng(42);
     std::string data(5 * k_chunk + 7, '\0');
     for (char& c : data) c = static_cast<char>(rng());

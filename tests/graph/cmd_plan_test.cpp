@@ -5,6 +5,7 @@
 
 #include "graph/compile.h"
 #include "graph/render.h"
+#include "placement/preview.h"
 #include "plan/validate.h"
 #include "support.h"
 
@@ -100,8 +101,8 @@ TEST_SUITE("graph") {
     CHECK(mmd.find("runs C:\\T\\#35;1 #amp; co.exe") != std::string::npos);
     const std::string dot = render_dot(*g);
     CHECK(dot.find("runs C:\\\\T\\\\#1 & co.exe") != std::string::npos);
-    CHECK(nlohmann::json::accept(render_json(*g)));
-    CHECK(render_text(*g).find("run: ['C:\\T\\#1 & co.exe', 'say \"hi\" <x>']") != std::string::npos);
+    CHECK(nlohmann::json::accept(placement::render_json(*g)));
+    CHECK(placement::render_text(*g).find("run: ['C:\\T\\#1 & co.exe', 'say \"hi\" <x>']") != std::string::npos);
   }
 }
 

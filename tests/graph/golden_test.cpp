@@ -12,6 +12,7 @@
 #include "graph/compile.h"
 #include "graph/manifest_fixture.h"
 #include "graph/render.h"
+#include "placement/preview.h"
 #include "plan/validate.h"
 #include "support.h"
 
@@ -90,8 +91,8 @@ TEST_SUITE("graph") {
     for (const std::string& file : plans) {
       INFO(file);
       const StepGraph g = compile_example(file);
-      check_golden(stem(file) + ".text", render_text(g));
-      check_golden(stem(file) + ".json", render_json(g));
+      check_golden(stem(file) + ".text", placement::render_text(g));
+      check_golden(stem(file) + ".json", placement::render_json(g));
       check_golden(stem(file) + ".dot", render_dot(g));
       check_golden(stem(file) + ".mermaid", render_mermaid(g));
     }
@@ -100,28 +101,28 @@ TEST_SUITE("graph") {
   TEST_CASE("with a manifest and no locations yet, the preview lists files and says the DC reports the rest") {
     const StepGraph g = compile_example("dc01-minimal.yaml");
     const backup::Manifest m = testing::sample_manifest();
-    PreviewInputs in;
+    placement::PreviewInputs in;
     in.manifest = &m;
-    const std::string text = render_text(g, in);
+    const std::string text = placement::render_text(g, in);
     CHECK(text.find("Active Directory/ntds.dit") != std::string::npos);
     CHECK(text.find(k_reported_at_run_time) != std::string::npos);
     check_golden("dc01-minimal.manifest.text", text);
-    check_golden("dc01-minimal.manifest.json", render_json(g, in));
+    check_golden("dc01-minimal.manifest.json", placement::render_json(g, in));
   }
 
   TEST_CASE("with a manifest and every destination overridden, the preview shows each file's destination and what is deleted") {
     const StepGraph g = compile_example("dc03-unc.yaml");
     const backup::Manifest m = testing::sample_manifest();
-    PreviewInputs in;
+    placement::PreviewInputs in;
     in.manifest = &m;
     in.existing = {{P("E:\\NTDS"), {"ntds.dit", "edb.chk"}}, {P("F:\\NTDSLogs"), {"edb00041.log", "edb.log"}}};
-    const std::string text = render_text(g, in);
+    const std::string text = placement::render_text(g, in);
     CHECK(text.find("64.0 MiB") != std::string::npos);
     CHECK(text.find("E:\\NTDS\\ntds.dit (override)") != std::string::npos);
     CHECK(text.find("F:\\NTDSLogs\\edb00041.log") != std::string::npos);
     CHECK(text.find(k_reported_at_run_time) == std::string::npos);
     check_golden("dc03-unc.manifest.text", text);
-    check_golden("dc03-unc.manifest.json", render_json(g, in));
+    check_golden("dc03-unc.manifest.json", placement::render_json(g, in));
   }
 
   TEST_CASE("with reported locations, the preview shows quarantine moves under the plan's quarantine root") {
@@ -131,24 +132,24 @@ TEST_SUITE("graph") {
     l.database_file = P("C:\\Windows\\NTDS\\ntds.dit");
     l.log_dir = P("C:\\Windows\\NTDS");
     l.checkpoint_dir = P("C:\\Windows\\NTDS");
-    PreviewInputs in;
+    placement::PreviewInputs in;
     in.manifest = &m;
-    in.locations = ReportedLocations::reported(l);
+    in.locations = placement::ReportedLocations::reported(l);
     in.existing = {{P("C:\\Windows\\NTDS"), {"ntds.dit", "edb.log", "edb00007.log"}}};
-    const std::string text = render_text(g, in);
+    const std::string text = placement::render_text(g, in);
     CHECK(text.find("C:\\Windows\\NTDS\\edb.log -> C:\\adrestore-quarantine\\<run-id>\\C\\Windows\\NTDS\\edb.log") !=
           std::string::npos);
     check_golden("dc02-hooks.reported.text", text);
-    check_golden("dc02-hooks.reported.json", render_json(g, in));
+    check_golden("dc02-hooks.reported.json", placement::render_json(g, in));
   }
 
   TEST_CASE("a failed locations call with onLocationsFailure fail shows the error instead of destinations") {
     const StepGraph g = compile_example("dc03-unc.yaml");
     const backup::Manifest m = testing::sample_manifest();
-    PreviewInputs in;
+    placement::PreviewInputs in;
     in.manifest = &m;
-    in.locations = ReportedLocations::failed();
-    const std::string text = render_text(g, in);
+    in.locations = placement::ReportedLocations::failed();
+    const std::string text = placement::render_text(g, in);
     CHECK(text.find("cannot be resolved: DsRestoreGetDatabaseLocations failed") != std::string::npos);
     CHECK(text.find("unresolved") != std::string::npos);
   }

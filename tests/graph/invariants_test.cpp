@@ -19,7 +19,7 @@ plan::Plan must_load(const std::string& yaml, const std::string& name) {
   plan::PlanLoad load = plan::load_plan_text(yaml, name);
   if (!load.plan) {
     std::string msgs;
-    for (const auto& d : load.diags.items()) msgs += plan::format_text(d) + "\n";
+    for (const auto& d : load.diags.items()) msgs += input::format_text(d) + "\n";
     FAIL_CHECK("generated plan does not validate:\n" << msgs << "---\n" << yaml);
     return {};
   }

@@ -22,7 +22,7 @@ plan::Plan load(const std::string& spec_tail, const std::string& restore = "") {
                            "spec:\n  backup: {source: 'D:\\Backups'}\n" +
                            restore + spec_tail;
   plan::PlanLoad l = plan::load_plan_text(yaml, "t.yaml");
-  REQUIRE_MESSAGE(l.plan.has_value(), (l.diags.items().empty() ? "" : plan::format_text(l.diags.items().front())));
+  REQUIRE_MESSAGE(l.plan.has_value(), (l.diags.items().empty() ? "" : input::format_text(l.diags.items().front())));
   return *l.plan;
 }
 

@@ -5,13 +5,13 @@
 #include <doctest/doctest.h>
 
 #include "plan/fixture_support.h"
-#include "plan/guard.h"
+#include "input/guard.h"
 
 namespace adrestore::testing {
 namespace {
 
-plan::Plan convert(const std::string& text, plan::Diagnostics& diags) {
-  const plan::Loaded l = plan::parse_yaml_text(text, diags);
+plan::Plan convert(const std::string& text, input::Diagnostics& diags) {
+  const input::Loaded l = input::parse_yaml_text(text, diags);
   REQUIRE(l.root.has_value());
   return plan::convert_plan(*l.root, "t.yaml", diags);
 }
@@ -24,7 +24,7 @@ const std::string k_minimal =
 
 TEST_SUITE("plan") {
   TEST_CASE("a minimal plan gets every default of plan-format.md") {
-    plan::Diagnostics diags("t.yaml");
+    input::Diagnostics diags("t.yaml");
     const plan::Plan p =
         convert(k_minimal + "  hooks:\n    pre: [{name: a, run: [x]}]\n    post: [{name: b, run: [y]}]\n", diags);
     CHECK(diags.items().empty());
@@ -139,7 +139,7 @@ TEST_SUITE("plan") {
   }
 
   TEST_CASE("passwordFrom file: keeps the path after the prefix") {
-    plan::Diagnostics diags("t.yaml");
+    input::Diagnostics diags("t.yaml");
     const plan::Plan p =
         convert(k_minimal + "  credentials: {user: a, passwordFrom: 'file:C:\\secrets\\dsrm.txt'}\n", diags);
     REQUIRE(p.credentials.has_value());
@@ -148,7 +148,7 @@ TEST_SUITE("plan") {
   }
 
   TEST_CASE("conversion reports a malformed path at the path's position, once") {
-    plan::Diagnostics diags("t.yaml");
+    input::Diagnostics diags("t.yaml");
     const plan::Plan p = convert(k_minimal + "  restore:\n    destinations: {database: 'E:\\a\\..\\b'}\n", diags);
     CHECK_FALSE(p.dest_database.has_value());
     REQUIRE(diags.items().size() == 1);
@@ -159,7 +159,7 @@ TEST_SUITE("plan") {
   }
 
   TEST_CASE("values of the wrong type are skipped, not guessed, so the rules still run on the rest") {
-    plan::Diagnostics diags("t.yaml");
+    input::Diagnostics diags("t.yaml");
     const plan::Plan p =
         convert("metadata: {name: [x], labels: [a]}\nspec:\n  backup: {source: [x], maxAge: {a: b}}\n"
                 "  restore: {authoritative: {subtrees: [[x], 'OU=a'], objects: x}, destinations: [x]}\n"
@@ -183,7 +183,7 @@ TEST_SUITE("plan") {
   }
 
   TEST_CASE("a document that is not a map converts to an empty plan without crashing") {
-    plan::Diagnostics diags("t.yaml");
+    input::Diagnostics diags("t.yaml");
     const plan::Plan p = convert("[1, 2]\n", diags);
     CHECK(p.name.value.empty());
     CHECK(p.pre_hooks.empty());

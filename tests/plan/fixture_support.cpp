@@ -104,9 +104,9 @@ plan::PlanLoad load_plan_fixture(const Fixture& fixture) {
   return plan::load_plan_text(fixture.text, fixture.name, fixture.limits);
 }
 
-std::string describe_diagnostics(const plan::Diagnostics& diags) {
+std::string describe_diagnostics(const input::Diagnostics& diags) {
   std::string out;
-  for (const plan::Diagnostic& d : diags.items()) out += "  " + plan::format_text(d) + "\n";
+  for (const input::Diagnostic& d : diags.items()) out += "  " + input::format_text(d) + "\n";
   return out.empty() ? "  (no diagnostics)\n" : out;
 }
 
@@ -117,8 +117,8 @@ void check_plan_fixture(const Fixture& fixture, const plan::PlanLoad& load) {
   for (const Expectation& e : fixture.expect) {
     bool found = false;
     for (std::size_t i = 0; i < items.size() && !found; ++i) {
-      const plan::Diagnostic& d = items[i];
-      if (used[i] || d.severity != plan::Severity::error) continue;
+      const input::Diagnostic& d = items[i];
+      if (used[i] || d.severity != input::Severity::error) continue;
       if (d.mark.line == e.line && d.mark.column == e.column && d.path == e.path &&
           d.message.find(e.message) != std::string::npos) {
         used[i] = true;
@@ -128,10 +128,10 @@ void check_plan_fixture(const Fixture& fixture, const plan::PlanLoad& load) {
     CHECK_MESSAGE(found, "expected but not reported: " << e.raw);
   }
   for (std::size_t i = 0; i < items.size(); ++i) {
-    CHECK_MESSAGE(used[i], "reported but not expected: " << plan::format_text(items[i]));
+    CHECK_MESSAGE(used[i], "reported but not expected: " << input::format_text(items[i]));
   }
   if (fixture.expect.empty()) {
-    CHECK(load.failure == plan::LoadFailure::none);
+    CHECK(load.failure == input::LoadFailure::none);
     CHECK(load.plan.has_value());
   } else {
     CHECK_FALSE(load.plan.has_value());

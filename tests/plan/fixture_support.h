@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "plan/guard.h"
+#include "input/guard.h"
 #include "plan/validate.h"
 
 namespace adrestore::testing {
@@ -34,7 +34,7 @@ struct Fixture {
   std::string text;  // after macro expansion
   std::vector<Expectation> expect;
   std::vector<std::string> violates;  // "keyword location" ids (see schema_coverage_test.cpp)
-  plan::GuardLimits limits;
+  input::GuardLimits limits;
 };
 
 std::filesystem::path plan_fixtures_dir();
@@ -51,6 +51,6 @@ void check_plan_fixture(const Fixture& fixture, const plan::PlanLoad& load);
 plan::PlanLoad expect_plan_fixture(const std::string& name);
 
 // All diagnostics as text, one per line, for failure messages.
-std::string describe_diagnostics(const plan::Diagnostics& diags);
+std::string describe_diagnostics(const input::Diagnostics& diags);
 
 }  // namespace adrestore::testing

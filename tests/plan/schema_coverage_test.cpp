@@ -14,8 +14,9 @@
 
 #include "base/text.h"
 #include "plan/fixture_support.h"
-#include "plan/json_convert.h"
-#include "plan/schema_check.h"
+#include "input/json_convert.h"
+#include "input/schema_check.h"
+#include "plan/validate.h"
 #include "support.h"
 
 namespace adrestore::testing {
@@ -165,10 +166,10 @@ TEST_SUITE("plan") {
     std::set<std::string> hit;
     for (const std::string& name : list_plan_fixtures("valid")) {
       const Fixture f = read_plan_fixture(name);
-      plan::Diagnostics diags(name);
-      const plan::Loaded loaded = plan::parse_yaml_text(f.text, diags, f.limits);
+      input::Diagnostics diags(name);
+      const input::Loaded loaded = input::parse_yaml_text(f.text, diags, f.limits);
       REQUIRE_MESSAGE(loaded.root.has_value(), name << ":\n" << describe_diagnostics(diags));
-      reach(schema, &schema, "", plan::to_json(*loaded.root), hit);
+      reach(schema, &schema, "", input::to_json(*loaded.root), hit);
     }
     for (const Constraint& c : schema_constraints(schema)) {
       for (const std::string& id : c.pass_ids) {

@@ -2,7 +2,7 @@
 
 #include <filesystem>
 
-#include "host/sim_disks.h"
+#include "sim/sim_disks.h"
 #include "sim_fixture.h"
 
 using namespace adrestore;
@@ -126,7 +126,7 @@ TEST_SUITE("sim") {
   TEST_CASE("a diskFull fault fails writes under its path past the byte count") {
     SimFixture fx;
     REQUIRE(fx.world->add_faults({parse_fault(R"({"diskFull": {"path": "E:\\NTDS", "afterBytes": 10000}})")}).is_ok());
-    host::SimDisks disks(fx.dir());
+    sim::SimDisks disks(fx.dir());
     fx.world->attach_disk_faults(disks);
     const WinPath dir = *WinPath::parse("E:\\NTDS");
     REQUIRE(disks.create_dirs(dir).is_ok());

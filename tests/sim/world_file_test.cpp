@@ -3,7 +3,7 @@
 #include <fstream>
 
 #include "base/embedded.h"
-#include "plan/schema_check.h"
+#include "input/schema_check.h"
 #include "sim/world.h"
 #include "sim/world_state.h"
 #include "sim_fixture.h"
@@ -40,7 +40,7 @@ bool has(const std::string& text, const std::string& part) {
 TEST_SUITE("sim") {
   TEST_CASE("the built-in world schemas load") {
     for (const char* name : {"schema/world.schema.json", "schema/world-options.schema.json"}) {
-      auto c = plan::SchemaChecker::create(embedded_file(name));
+      auto c = input::SchemaChecker::create(embedded_file(name));
       CHECK_MESSAGE(c.is_ok(), name << ": " << c.status().message());
     }
   }

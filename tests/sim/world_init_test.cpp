@@ -2,7 +2,7 @@
 
 #include <filesystem>
 
-#include "plan/guard.h"
+#include "input/guard.h"
 #include "sim/content.h"
 #include "sim_fixture.h"
 
