@@ -4,13 +4,14 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
+#include "base/json_nesting.h"
 #include "exec/crc32c.h"
 
 namespace adrestore::exec {
 namespace {
 
 constexpr char k_magic[8] = {'A', 'D', 'R', 'J', 'R', 'N', 'L', '\n'};
-constexpr std::size_t k_max_json_depth = 16;
+constexpr std::size_t k_max_json_depth = 16;  // records nest 3 levels at most
 
 void put_u16(std::string& out, std::uint16_t v) {
   for (int i = 0; i < 2; ++i) out += static_cast<char>((v >> (8 * i)) & 0xFF);
@@ -76,30 +77,6 @@ std::optional<std::size_t> find_intact_frame_after(std::string_view b, std::size
     if (frame_damage(b, q, &ignored).empty()) return q;
   }
   return std::nullopt;
-}
-
-// nlohmann's parser is iterative but a hostile, checksummed payload could still nest deep
-// enough to make later recursive code suffer; records never nest beyond 3 levels.
-bool nesting_ok(std::string_view text) {
-  std::size_t depth = 0;
-  bool in_string = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      if (++depth > k_max_json_depth) return false;
-    } else if ((c == '}' || c == ']') && depth > 0) {
-      --depth;
-    }
-  }
-  return true;
 }
 
 std::uint32_t header_link(std::uint32_t version) {
@@ -221,7 +198,7 @@ JournalScan scan_journal(std::string_view b, const std::string& name) {
                   ") does not exist in journal format version " + std::to_string(version));
     }
     const std::string_view text = b.substr(pos + k_journal_frame_header_size, h.length);
-    if (!nesting_ok(text)) return fail(where + ": the payload nests deeper than " + std::to_string(k_max_json_depth));
+    if (!json_nests_within(text, k_max_json_depth)) return fail(where + ": the payload nests deeper than " + std::to_string(k_max_json_depth));
     nlohmann::json payload = nlohmann::json::parse(text.begin(), text.end(), nullptr, false);
     if (payload.is_discarded()) return fail(where + ": the payload is not valid JSON");
     Result<Record> r = record_from_payload(payload, *type);

@@ -3,6 +3,7 @@
 
 #include "base/duration.h"
 #include "base/embedded.h"
+#include "base/json_nesting.h"
 #include "base/text.h"
 #include "plan/diagnostic.h"
 #include "plan/guard.h"
@@ -14,6 +15,9 @@ namespace adrestore::sim {
 namespace {
 
 using nlohmann::json;
+
+// world.json nests 5 levels; the tree conversion and the schema check below recurse.
+constexpr std::size_t k_max_world_depth = 16;
 
 json owner_json(const Owner& o) { return {{"pid", o.pid}, {"nonce", o.nonce}, {"boot", o.boot}}; }
 
@@ -405,6 +409,10 @@ Result<WorldState> parse_world_text(std::string_view text, const std::string& la
   if (text.size() > k_max_world_bytes) {
     return Status::error(Code::invalid_input, label + ": error: the file is " + format_bytes(text.size()) +
                                                   "; a world file may hold at most " + format_bytes(k_max_world_bytes));
+  }
+  if (!json_nests_within(text, k_max_world_depth)) {
+    return Status::error(Code::invalid_input, label + ": error: the file nests deeper than " +
+                                                  std::to_string(k_max_world_depth) + " levels");
   }
   json doc;
   try {
