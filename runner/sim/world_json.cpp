@@ -424,6 +424,12 @@ Result<WorldState> parse_world_text(std::string_view text, const std::string& la
     if (cut != std::string::npos) what = what.substr(cut + 2);
     return Status::error(Code::invalid_input, label + ":" + std::to_string(lc.line) + ":" + std::to_string(lc.column) +
                                                   ": error: not valid JSON: " + escape_for_terminal(what));
+  } catch (const json::exception& e) {
+    // Not a syntax error but still the text's fault, e.g. a number too large for a double (1e400).
+    std::string what = e.what();
+    const std::size_t cut = what.find("] ");
+    if (cut != std::string::npos) what = what.substr(cut + 2);
+    return Status::error(Code::invalid_input, label + ": error: not valid JSON: " + escape_for_terminal(what));
   }
   if (!doc.is_object()) {
     return Status::error(Code::invalid_input, label + ": error: a world file is a JSON object ({...}); found " +
