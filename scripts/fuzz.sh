@@ -50,7 +50,7 @@ case "$mode" in
       log=build/fuzz/findings/$target.log
       mkdir -p build/fuzz/findings
       if run_target "$target" "$seconds" >"$log" 2>&1; then
-        grep -E '^(#[0-9]+ +DONE|stat::number_of_executed_units|Done )' "$log" || true
+        grep -E '^(#[0-9]+[[:space:]]+DONE|stat::number_of_executed_units)' "$log" || true
       else
         failed+=("$target")
         tail -n 60 "$log"
