@@ -6,7 +6,9 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 
 packages=(g++ cmake ninja-build pkg-config
   libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev doctest-dev nlohmann-json3-dev libssl-dev
-  libxml2-utils ${ADRESTORE_EXTRA_PACKAGES:-})
+  libxml2-utils
+  clang libclang-rt-14-dev  # the fuzz targets (scripts/fuzz.sh): clang-14 and its libFuzzer runtime
+  ${ADRESTORE_EXTRA_PACKAGES:-})
 
 sudo_cmd=()
 if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi

@@ -4,13 +4,14 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
+#include "base/json_nesting.h"
 #include "exec/crc32c.h"
 
 namespace adrestore::exec {
 namespace {
 
 constexpr char k_magic[8] = {'A', 'D', 'R', 'J', 'R', 'N', 'L', '\n'};
-constexpr std::size_t k_max_json_depth = 16;
+constexpr std::size_t k_max_json_depth = 16;  // records nest 3 levels at most
 
 void put_u16(std::string& out, std::uint16_t v) {
   for (int i = 0; i < 2; ++i) out += static_cast<char>((v >> (8 * i)) & 0xFF);
@@ -65,41 +66,29 @@ std::string frame_damage(std::string_view b, std::size_t pos, FrameHead* head) {
   return {};
 }
 
-// Whether an intact frame starts anywhere in (pos, end): then the damage at pos is in the
-// middle of the journal, not a torn tail. Cheap filters first; the checksum decides.
-std::optional<std::size_t> find_intact_frame_after(std::string_view b, std::size_t pos) {
+// A torn tail is what one interrupted append leaves: part of one frame, with no intact frame
+// after it. Returns why the damage at `pos` is not that (then it is in the middle of the
+// journal), or empty. Cheap filters first; the checksum decides. The checksums are capped at
+// k_torn_tail_checksum_budget bytes in all: a real torn tail is a frame header and JSON text,
+// where no look-alike header (it needs NUL bytes) starts past the first 24 bytes, so only
+// crafted bytes reach the cap; without it they cost time quadratic in the journal's size.
+constexpr std::size_t k_torn_tail_checksum_budget = 64u << 20;  // a real tail: under 24 MiB, at most 23 headers
+
+std::string why_not_a_torn_tail(std::string_view b, std::size_t pos) {
+  if (b.size() - pos > k_journal_frame_header_size + k_journal_max_payload) {
+    return std::to_string(b.size() - pos) + " bytes follow, more than one record can hold";
+  }
+  std::size_t budget = k_torn_tail_checksum_budget;
   for (std::size_t q = pos + 1; q + k_journal_frame_header_size <= b.size(); ++q) {
     const FrameHead h = decode_head(b, q);
     if (h.reserved != 0 || !record_type_from_number(h.type) || h.length > k_journal_max_payload) continue;
     if (q + k_journal_frame_header_size + h.length > b.size()) continue;
+    if (k_journal_frame_header_size + h.length > budget) return "the bytes after it hold too many look-alike record headers";
+    budget -= k_journal_frame_header_size + h.length;
     FrameHead ignored;
-    if (frame_damage(b, q, &ignored).empty()) return q;
+    if (frame_damage(b, q, &ignored).empty()) return "an intact record follows at offset " + std::to_string(q);
   }
-  return std::nullopt;
-}
-
-// nlohmann's parser is iterative but a hostile, checksummed payload could still nest deep
-// enough to make later recursive code suffer; records never nest beyond 3 levels.
-bool nesting_ok(std::string_view text) {
-  std::size_t depth = 0;
-  bool in_string = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      if (++depth > k_max_json_depth) return false;
-    } else if ((c == '}' || c == ']') && depth > 0) {
-      --depth;
-    }
-  }
-  return true;
+  return {};
 }
 
 std::uint32_t header_link(std::uint32_t version) {
@@ -195,9 +184,8 @@ JournalScan scan_journal(std::string_view b, const std::string& name) {
     FrameHead h;
     const std::string damage = frame_damage(b, pos, &h);
     if (!damage.empty()) {
-      if (auto next = find_intact_frame_after(b, pos)) {
-        return fail(where + " is damaged (" + damage + "), but an intact record follows at offset " +
-                    std::to_string(*next) +
+      if (const std::string why = why_not_a_torn_tail(b, pos); !why.empty()) {
+        return fail(where + " is damaged (" + damage + "), but " + why +
                     ": the journal is corrupt in the middle and adrestore will not guess what happened. Keep the "
                     "state directory for inspection (adrestore journal dump) and restore by hand or start a new run "
                     "with a new state directory");
@@ -221,7 +209,7 @@ JournalScan scan_journal(std::string_view b, const std::string& name) {
                   ") does not exist in journal format version " + std::to_string(version));
     }
     const std::string_view text = b.substr(pos + k_journal_frame_header_size, h.length);
-    if (!nesting_ok(text)) return fail(where + ": the payload nests deeper than " + std::to_string(k_max_json_depth));
+    if (!json_nests_within(text, k_max_json_depth)) return fail(where + ": the payload nests deeper than " + std::to_string(k_max_json_depth));
     nlohmann::json payload = nlohmann::json::parse(text.begin(), text.end(), nullptr, false);
     if (payload.is_discarded()) return fail(where + ": the payload is not valid JSON");
     Result<Record> r = record_from_payload(payload, *type);

@@ -3,6 +3,7 @@
 
 #include "base/duration.h"
 #include "base/embedded.h"
+#include "base/json_nesting.h"
 #include "base/text.h"
 #include "input/diagnostic.h"
 #include "input/guard.h"
@@ -14,6 +15,9 @@ namespace adrestore::sim {
 namespace {
 
 using nlohmann::json;
+
+// world.json nests 5 levels; the tree conversion and the schema check below recurse.
+constexpr std::size_t k_max_world_depth = 16;
 
 json owner_json(const Owner& o) { return {{"pid", o.pid}, {"nonce", o.nonce}, {"boot", o.boot}}; }
 
@@ -406,6 +410,10 @@ Result<WorldState> parse_world_text(std::string_view text, const std::string& la
     return Status::error(Code::invalid_input, label + ": error: the file is " + format_bytes(text.size()) +
                                                   "; a world file may hold at most " + format_bytes(k_max_world_bytes));
   }
+  if (!json_nests_within(text, k_max_world_depth)) {
+    return Status::error(Code::invalid_input, label + ": error: the file nests deeper than " +
+                                                  std::to_string(k_max_world_depth) + " levels");
+  }
   json doc;
   try {
     doc = json::parse(text.begin(), text.end());
@@ -416,6 +424,12 @@ Result<WorldState> parse_world_text(std::string_view text, const std::string& la
     if (cut != std::string::npos) what = what.substr(cut + 2);
     return Status::error(Code::invalid_input, label + ":" + std::to_string(lc.line) + ":" + std::to_string(lc.column) +
                                                   ": error: not valid JSON: " + escape_for_terminal(what));
+  } catch (const json::exception& e) {
+    // Not a syntax error but still the text's fault, e.g. a number too large for a double (1e400).
+    std::string what = e.what();
+    const std::size_t cut = what.find("] ");
+    if (cut != std::string::npos) what = what.substr(cut + 2);
+    return Status::error(Code::invalid_input, label + ": error: not valid JSON: " + escape_for_terminal(what));
   }
   if (!doc.is_object()) {
     return Status::error(Code::invalid_input, label + ": error: a world file is a JSON object ({...}); found " +
