@@ -22,7 +22,8 @@ std::string no_restart_warning(const exec::RunState& s) {
   const bool maybe = s.phase() == exec::RestorePhase::uncertain;
   if (!maybe && s.succeeded("restore.complete")) {
     return "DO NOT RESTART THIS DC INTO NORMAL MODE. The restore is registered and DsRestoreRegisterComplete "
-           "reported a failure (" + ntds::describe_hresult(ntds::HResult(s.step("restore.complete").hresult.value_or(0))) +
+           "reported a failure (" +
+           ntds::describe_hresult(ntds::HResult(s.step("restore.complete").hresult.value_or(0))) +
            "): AD DS will not start until a restore completes. Resume the run (it registers again) until "
            "restore.complete reports success.";
   }

@@ -77,7 +77,9 @@ ExecResult resume_plan(const plan::Plan& plan, const graph::StepGraph& graph, Ex
                        std::unique_ptr<JournalWriter> journal, const std::vector<std::string>& warnings) {
   for (const std::string& w : warnings) env.observer.on_event({EventType::warning, {}, EventOutcome::none, w, {}});
   const RunState& js = journal->state();
-  if (js.records == 0) return {Outcome::refused, {}, "the journal in " + options.state_dir + " has no run-started record"};
+  if (js.records == 0) {
+    return {Outcome::refused, {}, "the journal in " + options.state_dir + " has no run-started record"};
+  }
   if (js.run.plan_name != plan.name.value) {
     return {Outcome::refused, {},
             "the journal in " + options.state_dir + " belongs to plan '" + js.run.plan_name + "', not '" +

@@ -156,7 +156,7 @@ ExecResult RestoreRun::execute() {
     decisions = decide_resume(*order);
     if (auto stop = awaiting_decision(decisions)) return *stop;
   }
-  for (std::size_t i = 0; i < order->size(); ++i) step(*(*order)[i], m_resumed ? &decisions[i] : nullptr);
+  for (std::size_t i = 0; i < order->size(); ++i) run_step(*(*order)[i], m_resumed ? &decisions[i] : nullptr);
   return finish();
 }
 
@@ -212,7 +212,7 @@ std::optional<ExecResult> RestoreRun::awaiting_decision(const std::vector<Resume
   return std::nullopt;
 }
 
-void RestoreRun::step(const graph::Step& step, const ResumeStep* decision) {
+void RestoreRun::run_step(const graph::Step& step, const ResumeStep* decision) {
   if (!m_interrupted && m_env.cancel.load()) {
     m_interrupted = true;
     record_best_effort(Note{NoteLevel::warning, "interrupted before " + step.id});

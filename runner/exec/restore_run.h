@@ -56,13 +56,15 @@ class RestoreRun {
   };
 
   // execute()'s parts, in order.
-  Status start();
+  Status start();  // journals run-started (or run-resumed) with the machine it runs on
+  // resume: what to do with each step of `order`; a run that must first ask the operator
+  // (a non-idempotent hook died mid-way) stops with the result awaiting_decision returns.
   std::vector<ResumeStep> decide_resume(const std::vector<const graph::Step*>& order) const;
   std::optional<ExecResult> awaiting_decision(const std::vector<ResumeStep>& decisions);
-  void step(const graph::Step& step, const ResumeStep* decision);
-  void attempt(const graph::Step& step);
-  void settle(const graph::Step& step, const StepResult& r);
-  ExecResult finish();
+  void run_step(const graph::Step& step, const ResumeStep* decision);  // skipped (and said why) or attempted
+  void attempt(const graph::Step& step);                  // journaled start, handler, journaled finish
+  void settle(const graph::Step& step, const StepResult& r);  // what the outcome means for the run
+  ExecResult finish();  // the run's result, journaled as run-finished when the journal still works
 
   // Why a step does not run now; empty when it runs.
   std::string skip_reason(const graph::Step& step, const ResumeStep* decision) const;

@@ -50,7 +50,8 @@ RestoreRun::StepResult RestoreRun::files_copy() {
     return record(FileRestarted{item.destination.str(), reason});
   };
   cb.file_done = [&](const CopyItem& item) {
-    emit(EventType::file_done, "files.copy", EventOutcome::succeeded, item.destination.str(), {{"file", item.destination.str()}, {"size", item.size}});
+    emit(EventType::file_done, "files.copy", EventOutcome::succeeded, item.destination.str(),
+         {{"file", item.destination.str()}, {"size", item.size}});
     return record(FileDone{item.destination.str(), item.size, platform::to_hex(item.sha256)});
   };
   cb.progress = [&](const CopyProgress& p) {

@@ -10,7 +10,9 @@ RestoreRun::StepResult RestoreRun::run_hook(const graph::Step& step) {
   const plan::Hook* hook = m_plan.find_hook(step.hook->name);
   if (!hook) return StepResult::fail("the plan has no hook named " + step.hook->name);
   HookContext ctx = make_hook_context(m_plan, m_run_id, m_opt.state_dir);
-  if (hook->phase == plan::HookPhase::post) ctx.outcome = m_failure && m_failure->of_restore ? RestoreOutcome::failed : RestoreOutcome::succeeded;
+  if (hook->phase == plan::HookPhase::post) {
+    ctx.outcome = m_failure && m_failure->of_restore ? RestoreOutcome::failed : RestoreOutcome::succeeded;
+  }
   HookRunOptions ho;
   ho.resolve_program = m_env.resolve_program;
   ho.resolve_dir = disks_dir_resolver(m_env.disks);

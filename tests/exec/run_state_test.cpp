@@ -59,3 +59,59 @@ TEST_SUITE("journal") {
     CHECK(rs.processes == 2);
   }
 }
+
+namespace {
+
+// Folds one record into `s` (time and seq as a writer would stamp them) and says whether it fit.
+bool fold(RunState& s, RecordBody body) {
+  Record r;
+  r.seq = s.records + 1;
+  r.time_ms = 1000 + static_cast<std::int64_t>(s.records);
+  r.body = std::move(body);
+  return static_cast<bool>(s.apply(r));
+}
+
+}  // namespace
+
+TEST_SUITE("journal") {
+  TEST_CASE("the registration's phase follows restore.register, restore.complete and system.restart") {
+    RunState s;
+    REQUIRE(fold(s, RunStarted{"p", "", std::string(64, 'a'), "0.1.0", "r", "sim", "", "DC01"}));
+    CHECK(s.phase() == RestorePhase::none);
+    REQUIRE(fold(s, StepStarted{"restore.register", 1}));
+    REQUIRE(fold(s, RunResumed{"0.1.0", "DC01"}));  // died inside restore.register
+    CHECK(s.phase() == RestorePhase::uncertain);
+    CHECK(s.must_not_restart());
+    REQUIRE(fold(s, StepStarted{"restore.register", 2}));
+    REQUIRE(fold(s, StepFinished{"restore.register", StepOutcome::succeeded, std::nullopt, 1, ""}));
+    CHECK(s.phase() == RestorePhase::registered);
+    // DsRestoreRegisterComplete reported a failure: AD DS stays down, the DC must stay in DSRM.
+    REQUIRE(fold(s, StepStarted{"restore.complete", 1}));
+    REQUIRE(fold(s, StepFinished{"restore.complete", StepOutcome::succeeded, 0x800704C7U, 1, ""}));
+    CHECK(s.phase() == RestorePhase::registered);
+    CHECK(s.must_not_restart());
+    CHECK_FALSE(s.restore_completed_ok());
+    REQUIRE(fold(s, RunResumed{"0.1.0", "DC01"}));
+    REQUIRE(fold(s, StepStarted{"restore.complete", 2}));
+    REQUIRE(fold(s, StepFinished{"restore.complete", StepOutcome::succeeded, 0U, 1, ""}));
+    CHECK(s.phase() == RestorePhase::completed);
+    CHECK_FALSE(s.must_not_restart());
+    CHECK(s.restore_completed_ok());
+    CHECK_FALSE(s.restarted());
+    REQUIRE(fold(s, StepStarted{"system.restart", 1}));
+    REQUIRE(fold(s, StepFinished{"system.restart", StepOutcome::succeeded, std::nullopt, 1, ""}));
+    CHECK(s.phase() == RestorePhase::restarted);
+    CHECK(s.restarted());
+  }
+
+  TEST_CASE("a record the fold refuses leaves the RunState as it was") {
+    RunState s;
+    REQUIRE(fold(s, RunStarted{"p", "", std::string(64, 'a'), "0.1.0", "r", "sim", "", "DC01"}));
+    REQUIRE(fold(s, StepStarted{"files.copy", 1}));
+    const std::uint64_t before = s.records;
+    CHECK_FALSE(fold(s, StepStarted{"files.copy", 2}));  // started again while running
+    CHECK(s.records == before);
+    CHECK(s.step("files.copy").attempts == 1);
+    CHECK(s.step("files.copy").running_now());
+  }
+}
