@@ -90,22 +90,40 @@ bool confirmed(const RunOptions& o, const plan::Plan& plan, const std::string& w
 int execute(bool resume, RunOptions& o, const GlobalOptions& global) {
   std::string state = o.state;
   std::string plan_path = o.plan;
-  std::optional<exec::JournalContents> previous;
+  // resume: the lock first, then the journal, read once (and a torn tail cut off): nobody can
+  // append between this read and the run, so the run continues exactly what was read here.
+  Result<std::unique_ptr<exec::StateLock>> lock = Status::error(Code::internal, "not locked yet");
+  std::unique_ptr<exec::JournalWriter> journal;
+  exec::JournalContents found;
   if (resume) {
-    auto contents = exec::read_journal(exec::journal_path(state));
-    if (!contents) {
-      std::cerr << "adrestore: error: " << contents.status().message() << "\n";
-      return contents.status().code() == Code::not_found ? k_exit_usage : k_exit_invalid;
+    const std::string path = exec::journal_path(state);
+    if (auto f = platform::stat_nofollow(path); f && f->type == platform::FileType::missing) {
+      std::cerr << "adrestore: error: no journal at " << path << "\n";  // and no lock file left behind
+      return k_exit_usage;
     }
-    const auto& run = contents->state.run();
-    if (!run) {
+    lock = exec::StateLock::acquire(state);
+    if (!lock && lock.status().code() == Code::refused) {
+      std::cerr << "adrestore: error: " << lock.status().message() << "\n";
+      return k_exit_refused;
+    }
+    auto opened = exec::JournalWriter::open(state, &found);
+    if (!opened) {
+      std::cerr << "adrestore: error: " << opened.status().message() << "\n";
+      return opened.status().code() == Code::not_found ? k_exit_usage : k_exit_invalid;
+    }
+    if (!lock) {
+      std::cerr << "adrestore: error: " << lock.status().message() << "\n";
+      return k_exit_refused;
+    }
+    journal = std::move(*opened);
+    const exec::RunStarted& run = journal->state().run;
+    if (journal->state().records == 0) {
       std::cerr << "adrestore: error: the journal in " << state << " has no run\n";
       return k_exit_invalid;
     }
-    if (plan_path.empty()) plan_path = run->plan_file;
-    if (o.backend.api.empty()) o.backend.api = run->api;
-    if (o.backend.world.empty()) o.backend.world = run->world;
-    previous = std::move(*contents);
+    if (plan_path.empty()) plan_path = run.plan_file;
+    if (o.backend.api.empty()) o.backend.api = run.api;
+    if (o.backend.world.empty()) o.backend.world = run.world;
   }
   int exit_code = k_exit_ok;
   std::string text;
@@ -128,7 +146,7 @@ int execute(bool resume, RunOptions& o, const GlobalOptions& global) {
     std::cerr << "adrestore: error: cannot create the state directory: " << s.message() << "\n";
     return k_exit_usage;
   }
-  auto lock = exec::StateLock::acquire(state);
+  if (!resume) lock = exec::StateLock::acquire(state);
   if (!lock) {
     std::cerr << "adrestore: error: " << lock.status().message() << "\n";
     return k_exit_refused;
@@ -158,7 +176,8 @@ int execute(bool resume, RunOptions& o, const GlobalOptions& global) {
   eo.skip_hooks = {o.skip_hooks.begin(), o.skip_hooks.end()};
   eo.interactive = platform::is_terminal(0);
   const exec::ExecResult r =
-      resume ? exec::resume_plan(plan, compiled->second, env, eo) : exec::run_plan(plan, compiled->second, env, eo);
+      resume ? exec::resume_plan(plan, compiled->second, env, eo, std::move(journal), found.warnings)
+             : exec::run_plan(plan, compiled->second, env, eo);
   if (!r.message.empty() && !output.saw_finish()) {
     const bool bad = r.outcome == exec::Outcome::failed || r.outcome == exec::Outcome::refused;
     output.say(std::string(bad ? "error: " : "") + r.message + (r.failed_step.empty() ? "" : " [" + r.failed_step + "]"));

@@ -8,8 +8,7 @@
 #include "cli/exit_codes.h"
 #include "exec/journal.h"
 #include "exec/lock.h"
-#include "exec/run_state.h"
-#include "exec/journal_run_state.h"
+#include "exec/resume_rules.h"
 #include "exec/run_setup.h"
 #include "graph/compile.h"
 #include "ntds/hresult.h"
@@ -20,10 +19,11 @@ namespace adrestore::cli {
 namespace {
 
 std::string no_restart_warning(const exec::RunState& s) {
-  const bool maybe = s.step("restore.register").status == exec::StepStatus::running;
+  const bool maybe = s.phase() == exec::RestorePhase::uncertain;
   if (!maybe && s.succeeded("restore.complete")) {
     return "DO NOT RESTART THIS DC INTO NORMAL MODE. The restore is registered and DsRestoreRegisterComplete "
-           "reported a failure (" + ntds::describe_hresult(ntds::HResult(s.step("restore.complete").hresult)) +
+           "reported a failure (" +
+           ntds::describe_hresult(ntds::HResult(s.step("restore.complete").hresult.value_or(0))) +
            "): AD DS will not start until a restore completes. Resume the run (it registers again) until "
            "restore.complete reports success.";
   }
@@ -35,9 +35,11 @@ std::string no_restart_warning(const exec::RunState& s) {
 }
 
 std::string status_line(const exec::RunState& s, bool lock_held) {
-  if (s.outcome) {
-    if (*s.outcome == "succeeded") return s.restarted() ? "completed; the DC was restarted into normal mode" : "completed";
-    return *s.outcome + (s.failed_step ? " at " + *s.failed_step : std::string());
+  if (s.finished) {
+    if (*s.finished == exec::RunOutcome::succeeded) {
+      return s.restarted() ? "completed; the DC was restarted into normal mode" : "completed";
+    }
+    return exec::to_string(*s.finished) + (s.failed_step ? " at " + *s.failed_step : std::string());
   }
   if (s.restarted()) return "restarted into normal mode; resume to confirm that AD DS came online";
   if (lock_held) return "running (another adrestore process holds the lock)";
@@ -71,7 +73,7 @@ void add_status_command(CLI::App& app, GlobalOptions& global, int& exit_code) {
       exit_code = contents.status().code() == Code::not_found ? k_exit_usage : k_exit_invalid;
       return;
     }
-    const exec::RunState s = exec::run_state_from_journal(*contents);
+    const exec::RunState& s = contents->state;
     bool lock_held = false;
     std::string holder;
     if (auto lock = exec::StateLock::acquire(o->state); !lock) {
@@ -81,7 +83,7 @@ void add_status_command(CLI::App& app, GlobalOptions& global, int& exit_code) {
     // What resume would do needs the compiled order: from the plan file, when it is still there.
     std::vector<exec::ResumeStep> next;
     std::string plan_note;
-    plan::PlanLoad load = plan::load_plan_file(s.plan_file);
+    plan::PlanLoad load = plan::load_plan_file(s.run.plan_file);
     if (load.plan) {
       if (auto g = graph::compile(*load.plan)) {
         std::map<std::string, bool> idem;
@@ -89,20 +91,20 @@ void add_status_command(CLI::App& app, GlobalOptions& global, int& exit_code) {
         for (const auto& h : load.plan->post_hooks) idem[h.name.value] = h.idempotent;
         std::vector<std::string> order = g->order_ids();
         next = exec::plan_resume(order, s, idem, {});
-        if (exec::plan_content_hash(load.text) != s.plan_hash) plan_note = "the plan file changed since the run started";
+        if (exec::plan_content_hash(load.text) != s.run.plan_sha256) plan_note = "the plan file changed since the run started";
       }
     } else {
-      plan_note = "the plan file " + s.plan_file + " cannot be loaded, so what resume would do is not shown";
+      plan_note = "the plan file " + s.run.plan_file + " cannot be loaded, so what resume would do is not shown";
     }
     const std::string line = status_line(s, lock_held);
     if (o->format == "json") {
       nlohmann::json j;
-      j["run"] = s.run_id;
-      j["plan"] = s.plan_name;
-      j["planFile"] = s.plan_file;
+      j["run"] = s.run.run_id;
+      j["plan"] = s.run.plan_name;
+      j["planFile"] = s.run.plan_file;
       j["state"] = o->state;
       j["status"] = line;
-      j["outcome"] = s.outcome ? nlohmann::json(*s.outcome) : nlohmann::json(nullptr);
+      j["outcome"] = s.finished ? nlohmann::json(exec::to_string(*s.finished)) : nlohmann::json(nullptr);
       j["failedStep"] = s.failed_step ? nlohmann::json(*s.failed_step) : nlohmann::json(nullptr);
       j["lockHeld"] = lock_held;
       j["mustNotRestart"] = s.must_not_restart();
@@ -129,7 +131,7 @@ void add_status_command(CLI::App& app, GlobalOptions& global, int& exit_code) {
       if (!plan_note.empty()) j["note"] = plan_note;
       std::cout << j.dump(2) << "\n";
     } else {
-      std::cout << "Run " << s.run_id << " of plan " << s.plan_name << " (" << s.plan_file << ")\n";
+      std::cout << "Run " << s.run.run_id << " of plan " << s.run.plan_name << " (" << s.run.plan_file << ")\n";
       std::cout << "State directory: " << o->state << "\n";
       std::cout << "Status: " << line << "\n";
       if (lock_held) std::cout << "Lock: " << holder << "\n";
@@ -151,12 +153,14 @@ void add_status_command(CLI::App& app, GlobalOptions& global, int& exit_code) {
         std::cout << "  " << exec::to_string(st.status) << (st.attempts > 1 ? " (attempt " + std::to_string(st.attempts) + ")" : "")
                   << "  " << id << (st.message.empty() ? "" : ": " + escape_for_terminal(st.message)) << "\n";
       }
-      if (!s.copied_files.empty() || !s.verified_bytes.empty()) {
-        std::cout << "  files.copy: " << s.copied_files.size() << " file(s) done";
-        for (const auto& [f, b] : s.verified_bytes) std::cout << "; " << f << " verified up to " << format_bytes(b);
+      const std::set<std::string> copied = s.copied_files();
+      const std::map<std::string, std::uint64_t> partial = s.verified_bytes();
+      if (!copied.empty() || !partial.empty()) {
+        std::cout << "  files.copy: " << copied.size() << " file(s) done";
+        for (const auto& [f, b] : partial) std::cout << "; " << f << " verified up to " << format_bytes(b);
         std::cout << "\n";
       }
-      if (!s.outcome || *s.outcome != "succeeded" || s.restarted()) {
+      if (s.finished != exec::RunOutcome::succeeded || s.restarted()) {
         if (!next.empty()) {
           std::cout << "\nWhat 'adrestore resume --state " << o->state << "' would do:\n";
           for (const exec::ResumeStep& r : next) {

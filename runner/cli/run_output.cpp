@@ -68,10 +68,13 @@ void RunOutput::say(const std::string& line) {
 }
 
 void RunOutput::on_event(const exec::Event& e) {
+  using exec::EventOutcome;
+  using exec::EventType;
+  const char* outcome = exec::to_string(e.outcome);
   if (m_events) {
-    nlohmann::json j = {{"time", format_rfc3339_utc(unix_now())}, {"type", e.type}};
+    nlohmann::json j = {{"time", format_rfc3339_utc(unix_now())}, {"type", exec::to_string(e.type)}};
     if (!e.step.empty()) j["step"] = e.step;
-    if (!e.outcome.empty()) j["outcome"] = e.outcome;
+    if (e.outcome != EventOutcome::none) j["outcome"] = outcome;
     if (!e.message.empty()) j["message"] = e.message;
     if (!e.data.empty()) j["data"] = e.data;
     const std::string line = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
@@ -79,38 +82,48 @@ void RunOutput::on_event(const exec::Event& e) {
                   m_events_ok;
   }
   std::string line;
-  if (e.type == "step-started") {
-    line = "  " + e.step + " ...";
-    if (m_opt.verbosity < 1) {
-      if (m_log) m_log->info("step {} started", e.step);
-      return;  // the finished line says it all
+  switch (e.type) {
+    case EventType::step_started:
+      line = "  " + e.step + " ...";
+      if (m_opt.verbosity < 1) {
+        if (m_log) m_log->info("step {} started", e.step);
+        return;  // the finished line says it all
+      }
+      break;
+    case EventType::step_finished: {
+      const bool ok = e.outcome == EventOutcome::succeeded;
+      const bool skipped = e.outcome == EventOutcome::skipped;
+      const char* mark = ok ? "ok" : skipped ? "skip" : outcome;
+      line = "  [" + std::string(mark) + "] " + e.step;
+      if (!e.message.empty()) line += ": " + e.message;
+      if (m_opt.color && m_opt.terminal) {
+        const char* c = ok ? "\033[32m" : skipped ? "\033[2m" : "\033[31m";
+        line = "  [" + std::string(c) + mark + "\033[0m] " + e.step + (e.message.empty() ? "" : ": " + e.message);
+      }
+      break;
     }
-  } else if (e.type == "step-finished") {
-    const char* mark = e.outcome == "succeeded" ? "ok" : e.outcome == "skipped" ? "skip" : e.outcome.c_str();
-    line = "  [" + std::string(mark) + "] " + e.step;
-    if (!e.message.empty()) line += ": " + e.message;
-    if (m_opt.color && m_opt.terminal) {
-      const char* c = e.outcome == "succeeded" ? "\033[32m" : e.outcome == "skipped" ? "\033[2m" : "\033[31m";
-      line = "  [" + std::string(c) + mark + "\033[0m] " + e.step + (e.message.empty() ? "" : ": " + e.message);
-    }
-  } else if (e.type == "warning") {
-    line = "warning: " + e.message;
-  } else if (e.type == "hook-finished") {
-    if (m_log) m_log->info("hook {} {}: {}", e.step, e.outcome, e.message);
-    return;  // the step-finished line that follows says the same
-  } else if (e.type == "file-done") {
-    if (m_opt.verbosity < 1) {
-      if (m_log) m_log->info("restored and verified {}", e.message);
-      return;
-    }
-    line = "    restored and verified: " + e.message;
-  } else if (e.type == "run-started" || e.type == "run-finished") {
-    if (e.type == "run-finished") m_saw_finish = true;
-    line = e.message;
-  } else {
-    line = e.message;
+    case EventType::warning:
+      line = "warning: " + e.message;
+      break;
+    case EventType::hook_finished:
+      if (m_log) m_log->info("hook {} {}: {}", e.step, outcome, e.message);
+      return;  // the step-finished line that follows says the same
+    case EventType::file_done:
+      if (m_opt.verbosity < 1) {
+        if (m_log) m_log->info("restored and verified {}", e.message);
+        return;
+      }
+      line = "    restored and verified: " + e.message;
+      break;
+    case EventType::run_finished:
+      m_saw_finish = true;
+      line = e.message;
+      break;
+    case EventType::run_started:
+      line = e.message;
+      break;
   }
-  if (m_log) m_log->info("{} {} {} {}", e.type, e.step, e.outcome, e.message);
+  if (m_log) m_log->info("{} {} {} {}", exec::to_string(e.type), e.step, outcome, e.message);
   if (line.empty() || m_opt.verbosity < 0) return;
   clear_progress_line();
   std::fprintf(stderr, "%s\n", escape_for_terminal(line).c_str());

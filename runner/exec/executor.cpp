@@ -6,10 +6,8 @@
 #include <ctime>
 
 #include "base/text.h"
-#include "exec/run_state.h"
-#include "exec/journal_run_state.h"
 #include "exec/run_setup.h"
-#include "exec/run_steps.h"
+#include "exec/restore_run.h"
 
 namespace adrestore::exec {
 
@@ -71,38 +69,34 @@ ExecResult run_plan(const plan::Plan& plan, const graph::StepGraph& graph, ExecE
   if (!writer) {
     return {Outcome::refused, {}, "cannot start a run in " + options.state_dir + ": " + writer.status().message()};
   }
-  RunSteps run(plan, graph, env, options, std::move(*writer), nullptr);
+  RestoreRun run(plan, graph, env, options, std::move(*writer), std::nullopt);
   return run.execute();
 }
 
-ExecResult resume_plan(const plan::Plan& plan, const graph::StepGraph& graph, ExecEnv& env,
-                       const ExecOptions& options) {
-  JournalContents previous;
-  auto writer = JournalWriter::open(options.state_dir, &previous);
-  if (!writer) {
-    const Code c = writer.status().code();
-    return {c == Code::not_found ? Outcome::refused : Outcome::failed, {},
-            "cannot resume from " + options.state_dir + ": " + writer.status().message()};
+ExecResult resume_plan(const plan::Plan& plan, const graph::StepGraph& graph, ExecEnv& env, const ExecOptions& options,
+                       std::unique_ptr<JournalWriter> journal, const std::vector<std::string>& warnings) {
+  for (const std::string& w : warnings) env.observer.on_event({EventType::warning, {}, EventOutcome::none, w, {}});
+  const RunState& js = journal->state();
+  if (js.records == 0) {
+    return {Outcome::refused, {}, "the journal in " + options.state_dir + " has no run-started record"};
   }
-  for (const std::string& w : previous.warnings) env.observer.on_event({"warning", {}, {}, w, {}});
-  const JournalState& js = (*writer)->state();
-  if (!js.run()) return {Outcome::refused, {}, "the journal in " + options.state_dir + " has no run-started record"};
-  if (js.run()->plan_name != plan.name.value) {
+  if (js.run.plan_name != plan.name.value) {
     return {Outcome::refused, {},
-            "the journal in " + options.state_dir + " belongs to plan '" + js.run()->plan_name + "', not '" +
+            "the journal in " + options.state_dir + " belongs to plan '" + js.run.plan_name + "', not '" +
                 plan.name.value + "'"};
   }
-  if (js.finished() && *js.finished() == RunOutcome::succeeded) {
-    return {Outcome::succeeded, {}, "the run " + js.run()->run_id + " already completed; nothing to resume"};
+  if (js.finished == RunOutcome::succeeded) {
+    return {Outcome::succeeded, {}, "the run " + js.run.run_id + " already completed; nothing to resume"};
   }
   const std::string hash = plan_content_hash(options.plan_text);
-  if (hash != js.run()->plan_sha256 && !options.plan_changed_ok) {
+  if (hash != js.run.plan_sha256 && !options.plan_changed_ok) {
     return {Outcome::refused, {},
             "the plan file changed since the run started (content hash differs from the journal's); resume with "
             "--plan-changed-ok to continue with the new plan (it still refuses if the destinations change)"};
   }
-  RunState state = run_state_from_journal(previous);
-  RunSteps run(plan, graph, env, options, std::move(*writer), &state);
+  // The run as this process found it (resume decides on it); the writer's state moves on.
+  RunState found = js;
+  RestoreRun run(plan, graph, env, options, std::move(journal), std::move(found));
   return run.execute();
 }
 

@@ -13,6 +13,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "exec/fault_points.h"
 #include "exec/hook_runner.h"
@@ -67,8 +68,10 @@ struct ExecResult {
 // Starts a new run in options.state_dir (which must hold no journal yet).
 ExecResult run_plan(const plan::Plan& plan, const graph::StepGraph& graph, ExecEnv& env, const ExecOptions& options);
 
-// Continues the run journaled in options.state_dir with the plan as it is now.
-ExecResult resume_plan(const plan::Plan& plan, const graph::StepGraph& graph, ExecEnv& env,
-                       const ExecOptions& options);
+// Continues the run in `journal` with the plan as it is now. The caller opened the journal
+// (JournalWriter::open) while holding the state lock; `warnings` are what that read reported
+// (a torn tail cut off), passed on to the observer.
+ExecResult resume_plan(const plan::Plan& plan, const graph::StepGraph& graph, ExecEnv& env, const ExecOptions& options,
+                       std::unique_ptr<JournalWriter> journal, const std::vector<std::string>& warnings);
 
 }  // namespace adrestore::exec

@@ -24,7 +24,7 @@
 #include "backup/manifest.h"
 #include "base/status.h"
 #include "base/winpath.h"
-#include "exec/journal_state.h"
+#include "exec/run_state.h"
 #include "exec/observer.h"
 #include "host/disks.h"
 #include "platform/sha256.h"
@@ -39,7 +39,7 @@ struct CopyItem {
   platform::Digest sha256{};
   std::uint64_t chunk_size = 0;
   std::vector<platform::Digest> chunk_sha256;  // ceil(size / chunk_size) entries
-  FileCopyState resume;    // from the journal (JournalState::file(destination))
+  FileCopyState resume;    // from the journal (RunState::file(destination))
 };
 
 // A CopyItem from a manifest entry: source = backup_dir + f.path, hashes parsed and the

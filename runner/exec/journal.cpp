@@ -298,7 +298,7 @@ Result<std::unique_ptr<JournalWriter>> JournalWriter::open(const std::string& st
   w->m_link = contents->last_link;
   w->m_next_seq = contents->records.size() + 1;
   w->m_state = contents->state;
-  w->m_last_time = contents->state.last_time_ms();
+  w->m_last_time = contents->state.last_time_ms;
   if (read_out) *read_out = std::move(*contents);
   return w;
 }
@@ -320,7 +320,7 @@ Result<Record> JournalWriter::append(RecordBody body) {
   if (auto back = record_from_payload(payload, r.type()); !back) {
     return Status::error(Code::internal, "refusing to journal a malformed record: " + back.status().message());
   }
-  JournalState next = m_state;
+  RunState next = m_state;
   if (Status s = next.apply(r); !s) {
     return Status::error(Code::internal, "refusing to journal an impossible record: " + s.message());
   }

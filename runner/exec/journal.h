@@ -21,7 +21,7 @@
 
 #include "base/status.h"
 #include "exec/journal_records.h"
-#include "exec/journal_state.h"
+#include "exec/run_state.h"
 #include "platform/fs.h"
 
 namespace adrestore::exec {
@@ -49,7 +49,7 @@ struct JournalContents {
   std::uint64_t valid_end = 0;         // where the next record goes
   std::uint64_t file_size = 0;
   std::uint32_t last_link = 0;  // the back-link value the next record must carry
-  JournalState state;           // the run as the records describe it
+  RunState state;           // the run as the records describe it
 };
 
 // Like JournalContents, but a reader that stopped keeps what it read before the problem
@@ -88,7 +88,7 @@ class JournalWriter {
   // refuses every later append. Returns the stamped record.
   Result<Record> append(RecordBody body);
 
-  const JournalState& state() const { return m_state; }
+  const RunState& state() const { return m_state; }
   std::uint64_t next_seq() const { return m_next_seq; }
   std::uint32_t format_version() const { return m_version; }  // the file's; kept when continuing
   const std::string& path() const { return m_path; }
@@ -103,7 +103,7 @@ class JournalWriter {
   std::uint64_t m_next_seq = 1;
   std::uint32_t m_link = 0;
   std::int64_t m_last_time = 0;
-  JournalState m_state;
+  RunState m_state;
   Status m_broken;  // not ok once a failed append could not be undone
 };
 

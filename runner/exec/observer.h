@@ -9,11 +9,31 @@
 
 namespace adrestore::exec {
 
+enum class EventType { run_started, step_started, step_finished, hook_finished, file_done, run_finished, warning };
+// How a finished step, hook, file or run ended; `none` for events that do not finish anything.
+// Hooks add their own endings (hook_runner.h, HookOutcome).
+enum class EventOutcome {
+  none,
+  succeeded,
+  failed,
+  skipped,
+  refused,
+  interrupted,
+  restarting,
+  timed_out,
+  cancelled,
+  spawn_failed
+};
+
+// The names in --events lines (doc/ and scripts rely on them): one table in observer.cpp.
+const char* to_string(EventType t);
+const char* to_string(EventOutcome o);  // "" for none
+
 // One step event, also written as one JSON line to --events FILE.
 struct Event {
-  std::string type;     // run-started, step-started, step-finished, hook-finished, file-done, run-finished, warning
-  std::string step;     // step id, when the event is about a step
-  std::string outcome;  // succeeded, failed, skipped, refused, interrupted (finished events)
+  EventType type = EventType::warning;
+  std::string step;  // step id, when the event is about a step
+  EventOutcome outcome = EventOutcome::none;
   std::string message;
   nlohmann::json data = nlohmann::json::object();  // extra facts: hresult, duration, hook exit code...
 };

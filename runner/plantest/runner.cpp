@@ -12,7 +12,7 @@
 #include "base/text.h"
 #include "base/winpath.h"
 #include "exec/journal.h"
-#include "exec/journal_run_state.h"
+#include "exec/resume_rules.h"
 #include "platform/fs.h"
 #include "platform/process.h"
 #include "platform/sha256.h"
@@ -253,9 +253,9 @@ Status prepare(const PlanTest& t, const plan::Plan& plan, const std::string& wor
   return Status::ok();
 }
 
-std::string hook_result(const exec::StepFinished& f, bool timed_out) {
+std::string hook_result(exec::StepOutcome outcome, bool timed_out) {
   if (timed_out) return "timed-out";
-  switch (f.outcome) {
+  switch (outcome) {
     case exec::StepOutcome::succeeded: return "succeeded";
     case exec::StepOutcome::skipped: return "skipped";
     case exec::StepOutcome::interrupted: return "interrupted";
@@ -273,20 +273,18 @@ void observe_journal(const std::string& state_dir, Observed& seen, std::map<std:
     seen.outcome = seen.exit_code == 5 ? "refused" : "not-started";
     return;
   }
-  const exec::RunState rs = exec::run_state_from_journal(*journal);
-  seen.outcome = rs.outcome ? *rs.outcome : "unfinished";
+  const exec::RunState& rs = journal->state;
+  seen.outcome = rs.finished ? exec::to_string(*rs.finished) : "unfinished";
   seen.failed_step = rs.failed_step;
   seen.message = rs.failure_message;
-  std::map<std::string, bool> timed_out;
-  for (const exec::Record& r : journal->records) {
-    if (const auto* h = r.as<exec::HookRecord>()) timed_out[h->name] = h->timed_out;
-    if (const auto* f = r.as<exec::StepFinished>()) {
-      const std::string hook = exec::hook_name_of(f->step);
-      if (!hook.empty()) seen.hooks[hook] = hook_result(*f, timed_out[hook]);
-    }
-    if (const auto* c = r.as<exec::FileCleared>()) {
-      if (!c->to.empty()) quarantined_to[lower_win(c->file)] = c->to;
-    }
+  for (const auto& [id, st] : rs.steps) {
+    const std::string hook = exec::hook_name_of(id);
+    if (hook.empty() || !st.outcome) continue;
+    auto record = rs.hooks.find(hook);  // the hook's last run
+    seen.hooks[hook] = hook_result(*st.outcome, record != rs.hooks.end() && record->second.timed_out);
+  }
+  for (const exec::FileCleared& c : rs.cleared) {
+    if (!c.to.empty()) quarantined_to[lower_win(c.file)] = c.to;
   }
 }
 

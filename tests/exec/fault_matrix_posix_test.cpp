@@ -130,8 +130,8 @@ exec::RunState check_stopped_at(const MatrixWorld& w, const RunResult& r, int ex
   for (const std::string& text : said)
     CHECK_MESSAGE(r.err.find(text) != std::string::npos, text << " not in: " << r.err);
   const exec::RunState rs = w.run_state();
-  REQUIRE(rs.outcome.has_value());
-  CHECK(*rs.outcome == "failed");
+  REQUIRE(rs.finished.has_value());
+  CHECK(*rs.finished == exec::RunOutcome::failed);
   REQUIRE(rs.failed_step.has_value());
   CHECK(*rs.failed_step == step);
   CHECK(rs.step(step).status == exec::StepStatus::failed);
@@ -248,7 +248,7 @@ TEST_SUITE("fault-matrix") {
         {{{"diskFull", {{"path", "C:\\Windows\\NTDS"}, {"afterBytes", "1Mi"}, {"hidden", true}}}}}));
     const RunResult r = w.run();
     const exec::RunState rs = check_stopped_at(w, r, 3, "files.copy", {"files.copy", "no space left on device"});
-    CHECK(rs.verified_bytes.size() == 1);  // the DIT, part copied
+    CHECK(rs.verified_bytes().size() == 1);  // the DIT, part copied
     CHECK(w.lost_files().empty());
     // DsRestoreRegisterComplete tells the DC the copy failed, with the cause, so AD DS stays down.
     const auto calls = w.calls();

@@ -37,7 +37,7 @@ struct Log {
   std::vector<std::string> restarts;
   std::vector<std::string> done;
   CopyProgress last_progress;
-  FileCopyState state;  // of the single file, as JournalState would fold it
+  FileCopyState state;  // of the single file, as RunState would fold it
 };
 
 // A backup set in D:\backup and a DC with E:\NTDS, in a simulated world.

@@ -83,7 +83,7 @@ TEST_SUITE("exec") {
     const exec::RunState rs = w.run_state();
     CHECK(rs.step("backup.verify").status == exec::StepStatus::failed);
     CHECK(rs.step("restore.prepare").status == exec::StepStatus::not_started);
-    CHECK(rs.outcome == std::optional<std::string>("refused"));
+    CHECK(rs.finished == exec::RunOutcome::refused);
     CHECK_FALSE(rs.foreign_backup.has_value());
     CHECK(warnings_about_foreign_backup(events).empty());
   }

@@ -39,7 +39,7 @@ void kill_runner_in_hook(const MatrixWorld& w, const std::string& name) {
   CHECK_MESSAGE(wait_until([&] { return !process_alive(hook_pid); }, 10),
                 "the hook outlived the runner that started it");
   const exec::RunState rs = w.run_state();
-  CHECK_FALSE(rs.outcome.has_value());
+  CHECK_FALSE(rs.finished.has_value());
   CHECK(rs.step(rs.last_step).status == exec::StepStatus::running);
 }
 
@@ -274,8 +274,8 @@ TEST_SUITE("hooks") {
     CHECK(restore_calls(w).empty());
     CHECK(w.destination() == w.destination_before);
     const exec::RunState rs = w.run_state();
-    REQUIRE(rs.outcome.has_value());
-    CHECK(*rs.outcome == "failed");
+    REQUIRE(rs.finished.has_value());
+    CHECK(*rs.finished == exec::RunOutcome::failed);
     REQUIRE(rs.failed_step.has_value());
     CHECK(*rs.failed_step == "hook.pre.breaks");
   }

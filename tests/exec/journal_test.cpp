@@ -189,7 +189,7 @@ TEST_SUITE("journal") {
     auto c = read_journal((t / "journal").string());
     REQUIRE_MESSAGE(c, c.status().message());
     CHECK(c->records.size() == before.records.size() + 1);
-    CHECK(c->state.step("preflight.host")->attempts == 2);
+    CHECK(c->state.step("preflight.host").attempts == 2);
   }
 
   TEST_CASE("the writer refuses a record the reader would call impossible and writes nothing") {
@@ -227,8 +227,8 @@ TEST_SUITE("journal") {
     REQUIRE((*w)->append(DirectoryIdentityRecord{"E:\\NTDS\\ntds.dit", std::string("b"), 5U}));
     auto c = read_journal((t / "journal").string());
     REQUIRE_MESSAGE(c, c.status().message());
-    REQUIRE(c->state.identity_before().has_value());
-    const auto* first = c->state.identity_before()->as<DirectoryIdentityRecord>();
+    REQUIRE(c->state.identity_before.has_value());
+    const auto* first = c->state.identity_before->as<DirectoryIdentityRecord>();
     REQUIRE(first);
     CHECK(first->invocation_id == std::optional<std::string>("a"));
     CHECK(first->restore_count == std::optional<std::uint64_t>(4));
@@ -362,10 +362,10 @@ TEST_SUITE("journal") {
     j.add(ContextOpened{});
     auto c = parse_journal(j.bytes, "journal");
     REQUIRE_MESSAGE(c, c.status().message());
-    CHECK(c->state.sessions() == 2);
-    CHECK(c->state.step("hook.pre.av")->attempts == 2);
-    CHECK(c->state.step("hook.pre.av")->running);
-    CHECK(c->state.context_open());
+    CHECK(c->state.processes == 2);
+    CHECK(c->state.step("hook.pre.av").attempts == 2);
+    CHECK(c->state.step("hook.pre.av").running_now());
+    CHECK(c->state.context_open);
   }
 
   TEST_CASE("the journal state tracks copy progress, restarts and done files case-insensitively") {

@@ -13,7 +13,6 @@
 #include <thread>
 
 #include "exec/journal.h"
-#include "exec/journal_run_state.h"
 #include "sim/faults.h"
 #include "sim/world.h"
 
@@ -214,7 +213,7 @@ std::size_t MatrixWorld::journal_records() const {
 exec::RunState MatrixWorld::run_state() const {
   auto j = exec::read_journal(exec::journal_path(state.string()));
   REQUIRE_MESSAGE(j.is_ok(), j.status().message());
-  return exec::run_state_from_journal(*j);
+  return j->state;
 }
 
 std::vector<std::string> MatrixWorld::lost_files() const {
@@ -249,8 +248,8 @@ void check_restored(const MatrixWorld& w) {
   CHECK(q.size() == w.destination_before.size());
   CHECK(w.lost_files().empty());
   const exec::RunState rs = w.run_state();
-  REQUIRE(rs.outcome.has_value());
-  CHECK(*rs.outcome == "succeeded");
+  REQUIRE(rs.finished.has_value());
+  CHECK(*rs.finished == exec::RunOutcome::succeeded);
   CHECK_FALSE(rs.must_not_restart());
 }
 

@@ -92,10 +92,10 @@ TEST_SUITE("exec") {
     auto j = JournalWriter::open(state, &read);
     REQUIRE_MESSAGE(j, j.status().message());
     CHECK(read.warnings.empty());
-    const JournalState& st = read.state;
-    CHECK(st.step_succeeded("files.clear"));
-    CHECK(st.cleared().size() == 1);
-    CHECK(st.step("files.copy")->running);
+    const RunState& st = read.state;
+    CHECK(st.succeeded("files.clear"));
+    CHECK(st.cleared.size() == 1);
+    CHECK(st.step("files.copy").running_now());
     CHECK(st.file("E:\\NTDS\\ntds.dit").verified_offset == 3 * k_chunk);
     REQUIRE((*j)->append(RunResumed{"0.1.0", "DC01"}));
     REQUIRE((*j)->append(StepStarted{"files.copy", 2}));
@@ -109,6 +109,6 @@ TEST_SUITE("exec") {
     auto final_read = read_journal((t / "state/journal").string());
     REQUIRE_MESSAGE(final_read, final_read.status().message());
     CHECK(final_read->state.file("E:\\NTDS\\ntds.dit").done);
-    CHECK(final_read->state.step_succeeded("files.copy"));
+    CHECK(final_read->state.succeeded("files.copy"));
   }
 }

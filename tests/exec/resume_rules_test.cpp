@@ -1,7 +1,7 @@
 // plan_resume's hook decisions (step-graph.md, "Resume"), as a pure function of the RunState.
 #include <doctest/doctest.h>
 
-#include "exec/run_state.h"
+#include "exec/resume_rules.h"
 
 using namespace adrestore::exec;
 
@@ -26,7 +26,7 @@ ResumeStep decide_hook(const StepState& st, bool idempotent, const ResumeOptions
 StepState state(StepStatus status, bool interrupted = false) {
   StepState s;
   s.status = status;
-  s.interrupted = interrupted;
+  if (interrupted) s.outcome = StepOutcome::interrupted;
   s.attempts = 1;
   return s;
 }

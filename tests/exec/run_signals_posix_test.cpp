@@ -79,9 +79,8 @@ TEST_SUITE("exec") {
         run.signal(SIGSTOP);
         auto j = journal_now(w);
         REQUIRE(j);
-        const exec::JournalStep* copy = j->state.step("files.copy");
-        REQUIRE(copy);
-        REQUIRE(copy->running);
+        const exec::StepState& copy = j->state.step("files.copy");
+        REQUIRE(copy.running_now());
         const std::string db = database_destination(*j);
         const std::uint64_t db_size = w.backup_set().at("ntds.dit").size();
         REQUIRE_MESSAGE(j->state.file(db).verified_offset < db_size / 2,
@@ -97,28 +96,25 @@ TEST_SUITE("exec") {
       // context was closed although the copy did not finish.
       auto j = journal_now(w);
       REQUIRE(j);
-      const exec::JournalStep* copy = j->state.step("files.copy");
-      REQUIRE(copy);
-      REQUIRE(copy->outcome.has_value());
-      CHECK(*copy->outcome == exec::StepOutcome::interrupted);
+      const exec::StepState& copy = j->state.step("files.copy");
+      REQUIRE(copy.outcome.has_value());
+      CHECK(*copy.outcome == exec::StepOutcome::interrupted);
       const std::string db = database_destination(*j);
       CHECK_FALSE(j->state.file(db).done);
       CHECK(j->state.file(db).verified_offset > 0);
       // The registration is not left open: completed with ERROR_CANCELLED, so AD DS stays down
       // until the resumed run registers again and completes with success.
-      const exec::JournalStep* complete = j->state.step("restore.complete");
-      REQUIRE(complete);
-      REQUIRE(complete->outcome.has_value());
-      CHECK(*complete->outcome == exec::StepOutcome::succeeded);
-      REQUIRE(complete->hresult.has_value());
-      CHECK(*complete->hresult == 0x800704C7u);
-      const exec::JournalStep* end = j->state.step("restore.end");
-      REQUIRE(end);
-      REQUIRE(end->outcome.has_value());
-      CHECK(*end->outcome == exec::StepOutcome::succeeded);
-      CHECK_FALSE(j->state.context_open());
-      REQUIRE(j->state.finished().has_value());
-      CHECK(*j->state.finished() == exec::RunOutcome::interrupted);
+      const exec::StepState& complete = j->state.step("restore.complete");
+      REQUIRE(complete.outcome.has_value());
+      CHECK(*complete.outcome == exec::StepOutcome::succeeded);
+      REQUIRE(complete.hresult.has_value());
+      CHECK(*complete.hresult == 0x800704C7u);
+      const exec::StepState& end = j->state.step("restore.end");
+      REQUIRE(end.outcome.has_value());
+      CHECK(*end.outcome == exec::StepOutcome::succeeded);
+      CHECK_FALSE(j->state.context_open);
+      REQUIRE(j->state.finished.has_value());
+      CHECK(*j->state.finished == exec::RunOutcome::interrupted);
       const std::string calls = restore_calls(w);
       CHECK(calls ==
             "DsRestorePrepare DsRestoreGetDatabaseLocations DsRestoreRegister DsRestoreRegisterComplete DsRestoreEnd");

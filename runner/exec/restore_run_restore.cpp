@@ -3,7 +3,7 @@
 #include "backup/manifest.h"
 #include "base/text.h"
 #include "exec/restore_checks.h"
-#include "exec/run_steps.h"
+#include "exec/restore_run.h"
 #include "graph/compile.h"
 #include "ntds/hresult.h"
 
@@ -79,7 +79,7 @@ Status check_reply(const placement::Resolution& res, const backup::Locations& re
   }
   for (const placement::RoleDir* r : {&res.database, &res.logs, &res.checkpoint}) {
     if (r->source != placement::DestinationSource::reported || !r->dir) continue;
-    const std::string what = std::string("the ") + placement::to_string(r->role) + " folder " + r->dir->str() +
+    const std::string what = std::string("the ") + graph::to_string(r->role) + " folder " + r->dir->str() +
                              " that DsRestoreGetDatabaseLocations reported";
     auto info = disks.stat(*r->dir);
     if (!info) return fail("cannot check " + what + ": " + info.status().message());
@@ -87,7 +87,7 @@ Status check_reply(const placement::Resolution& res, const backup::Locations& re
       return fail(what +
                   " does not exist; the DC's reply does not match its disks. Check the path, or set "
                   "spec.restore.destinations." +
-                  placement::to_string(r->role) + " to restore elsewhere");
+                  graph::to_string(r->role) + " to restore elsewhere");
     }
     if (info->type != platform::FileType::directory) return fail(what + " is not a folder");
   }
@@ -96,7 +96,7 @@ Status check_reply(const placement::Resolution& res, const backup::Locations& re
 
 }  // namespace
 
-RunSteps::StepResult RunSteps::check_ntds_offline(const std::string& since) {
+RestoreRun::StepResult RestoreRun::check_ntds_offline(const std::string& since) {
   bool online = false;
   const ntds::HResult hr = m_env.api.is_ntds_online(m_server, online);
   if (!hr.ok()) return StepResult::fail("DsIsNTDSOnline returned " + describe(hr), hr);
@@ -108,9 +108,9 @@ RunSteps::StepResult RunSteps::check_ntds_offline(const std::string& since) {
   return StepResult::ok("AD DS is offline");
 }
 
-RunSteps::StepResult RunSteps::preflight_ntds_offline() { return check_ntds_offline({}); }
+RestoreRun::StepResult RestoreRun::preflight_ntds_offline() { return check_ntds_offline({}); }
 
-RunSteps::StepResult RunSteps::restore_prepare() {
+RestoreRun::StepResult RestoreRun::restore_prepare() {
   if (Status s = load_manifest(); !s) return StepResult::fail(s.message());
   // The pre hooks and backup.verify took time since preflight.ntds-offline: ask again right
   // before the first state-changing call.
@@ -135,7 +135,7 @@ RunSteps::StepResult RunSteps::restore_prepare() {
   return StepResult::ok("backup context opened (RESTORE_TYPE_CATCHUP)");
 }
 
-RunSteps::StepResult RunSteps::restore_locations() {
+RestoreRun::StepResult RestoreRun::restore_locations() {
   ntds::BftList list;
   ntds::ScopedBuffer buffer(m_env.api);
   const ntds::HResult hr = m_env.api.restore_get_database_locations(m_hbc, list, buffer.get());
@@ -149,7 +149,7 @@ RunSteps::StepResult RunSteps::restore_locations() {
     reported = std::move(*got);
     for (const std::string& w : warnings) {
       record_best_effort(Note{NoteLevel::warning, w});
-      emit("warning", "restore.locations", {}, w);
+      warn("restore.locations", w);
     }
     warn_override_differences(reported.locations);
   } else {
@@ -161,7 +161,7 @@ RunSteps::StepResult RunSteps::restore_locations() {
     note = "DsRestoreGetDatabaseLocations returned " + describe(hr) +
            "; files go back where they were backed up from (onLocationsFailure: original)";
     record_best_effort(Note{NoteLevel::warning, note});
-    emit("warning", "restore.locations", {}, note);
+    warn("restore.locations", note);
   }
   auto res = placement::resolve_destinations(*m_manifest, reported, graph::destination_policy(m_plan));
   if (!res) return StepResult::fail(res.status().message(), hr.ok() ? std::nullopt : std::optional(hr));
@@ -172,8 +172,7 @@ RunSteps::StepResult RunSteps::restore_locations() {
   }
   // After a crash the context is opened again; the DC must send the files to the same places.
   if (m_resumed && m_resumed->destinations) {
-    if (*m_resumed->destinations != canonical_destinations(dr)) {
-      m_failure_kind = Outcome::refused;
+    if (canonical_destinations(*m_resumed->destinations) != canonical_destinations(dr)) {
       return StepResult::refuse("the resolved destinations differ from the ones journaled before the crash; "
                                 "adrestore will not restore a half-copied set to new places. Compare with "
                                 "'adrestore journal dump --state " + m_opt.state_dir + "'");
@@ -191,7 +190,7 @@ RunSteps::StepResult RunSteps::restore_locations() {
   }
   for (const std::string& w : checks->warnings) {
     record_best_effort(Note{NoteLevel::warning, w});
-    emit("warning", "restore.locations", {}, w);
+    warn("restore.locations", w);
   }
   m_resolution = std::move(*res);
   if (Status s = record(dr); !s) return StepResult::fail("cannot write the journal: " + s.message());
@@ -201,7 +200,7 @@ RunSteps::StepResult RunSteps::restore_locations() {
   return StepResult::ok("destinations: " + msg + (note.empty() ? "" : " (original locations)"));
 }
 
-RunSteps::StepResult RunSteps::restore_register() {
+RestoreRun::StepResult RestoreRun::restore_register() {
   auto args = placement::register_args(*m_resolution, *m_manifest);
   if (!args) return StepResult::fail(args.status().message());
   std::vector<ntds::RestoreMapEntry> map;
@@ -209,7 +208,7 @@ RunSteps::StepResult RunSteps::restore_register() {
   const ntds::HResult hr = m_env.api.restore_register(m_hbc, args->checkpoint_dir, args->log_dir, map,
                                                       args->backup_log_dir, args->gen_low, args->gen_high);
   if (!hr.ok()) return StepResult::fail("DsRestoreRegister returned " + describe(hr), hr);
-  m_register_called = true;  // from here on restore.complete must run, whatever follows
+  m_phase = RestorePhase::registered;  // from here on restore.complete must run, whatever follows
   // The registration lives in the registry (ntds-api.md 6.3): without the key, the next boot
   // would start AD DS from the old database as if nothing had been restored.
   auto key = m_env.host.restore_in_progress_key_exists();
@@ -230,12 +229,12 @@ RunSteps::StepResult RunSteps::restore_register() {
                         std::to_string(args->gen_high) + "); AD DS will not start until the restore completes");
 }
 
-RunSteps::StepResult RunSteps::restore_complete() {
+RestoreRun::StepResult RestoreRun::restore_complete() {
   // S_OK after a good copy; otherwise the failure's HRESULT, so AD DS stays down (ntds-api.md 3.15).
   // Interrupted before the copy finished: ERROR_CANCELLED. Resume registers again.
   ntds::HResult state(0);
-  if (m_failed) {
-    state = m_failure_hr.value_or(ntds::k_hr_error);
+  if (m_failure) {
+    state = m_failure->hresult.value_or(ntds::k_hr_error);
   } else if (m_interrupted && !m_succeeded_here.count(graph::ids::k_files_copy)) {
     state = ntds::hresult_from_win32(ntds::k_error_cancelled);
   }
@@ -249,10 +248,11 @@ RunSteps::StepResult RunSteps::restore_complete() {
     r.hresult = state;
     return r;
   }
+  m_phase = RestorePhase::completed;
   return StepResult::ok("restore complete reported");
 }
 
-RunSteps::StepResult RunSteps::restore_end() {
+RestoreRun::StepResult RestoreRun::restore_end() {
   const ntds::HResult hr = m_env.api.restore_end(m_hbc);
   m_context_open = false;
   ContextClosed closed;
@@ -262,7 +262,7 @@ RunSteps::StepResult RunSteps::restore_end() {
   return StepResult::ok("backup context closed");
 }
 
-RunSteps::StepResult RunSteps::restore_authoritative() {
+RestoreRun::StepResult RestoreRun::restore_authoritative() {
   std::vector<std::string> subtrees;
   std::vector<std::string> objects;
   for (const auto& f : m_plan.authoritative_subtrees) subtrees.push_back(f.value);
@@ -271,7 +271,7 @@ RunSteps::StepResult RunSteps::restore_authoritative() {
   if (!report) return StepResult::fail(report.status().message());
   for (const std::string& w : report->warnings) {
     record_best_effort(Note{NoteLevel::warning, "restore.authoritative: " + w});
-    emit("warning", "restore.authoritative", {}, w);
+    warn("restore.authoritative", w);
   }
   std::string msg = std::to_string(subtrees.size()) + " subtree(s) and " + std::to_string(objects.size()) +
                     " object(s) marked authoritative";
@@ -284,19 +284,19 @@ RunSteps::StepResult RunSteps::restore_authoritative() {
       todo += (i ? "; " : "") + std::string("ldifde -i -k -f \"") + report->ldif_files[i] + "\"";
     }
     record_best_effort(Note{NoteLevel::warning, "restore.authoritative: " + todo});
-    emit("warning", "restore.authoritative", {}, todo);
+    warn("restore.authoritative", todo);
     msg += "; " + todo;
   }
   return StepResult::ok(msg);
 }
 
-RunSteps::StepResult RunSteps::system_restart() {
+RestoreRun::StepResult RestoreRun::system_restart() {
   if (Status s = m_env.host.restart_normal_mode(); !s) return StepResult::fail(s.message());
-  m_restart_pending = true;
+  m_phase = RestorePhase::restarted;
   return StepResult::ok("DSRM boot flag cleared; restarting into normal mode");
 }
 
-RunSteps::StepResult RunSteps::system_verify_online() {
+RestoreRun::StepResult RestoreRun::system_verify_online() {
   bool online = false;
   const ntds::HResult hr = m_env.api.is_ntds_online(m_server, online);
   if (!hr.ok()) return StepResult::fail("DsIsNTDSOnline returned " + describe(hr), hr);

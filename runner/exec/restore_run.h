@@ -1,6 +1,7 @@
-// The body of a run: walks the compiled order, decides per step whether it runs (failure
-// rules, finaliser guards, post-hook `when`, resume decisions), journals it, and dispatches
-// to the step's handler. Used by run_plan and resume_plan (executor.h).
+// One restore run in one process: journals its start (or continuation), decides on resume what
+// each step does, walks the compiled order deciding per step whether it runs (failure rules,
+// finaliser guards, post-hook `when`), journals it, dispatches to the step's handler, and
+// journals how the run ended. Used by run_plan and resume_plan (executor.h).
 #pragma once
 
 #include <memory>
@@ -12,19 +13,24 @@
 #include "backup/manifest.h"
 #include "exec/executor.h"
 #include "exec/file_clear.h"
-#include "exec/journal_run_state.h"
+#include "exec/resume_rules.h"
 #include "exec/run_state.h"
 #include "placement/destinations.h"
 
 namespace adrestore::exec {
 
-class RunSteps {
+// How a --events line says a step, run or hook ended.
+EventOutcome event_outcome(StepOutcome o);
+EventOutcome event_outcome(Outcome o);
+EventOutcome event_outcome(HookOutcome o);
+
+class RestoreRun {
  public:
-  RunSteps(const plan::Plan& plan, const graph::StepGraph& graph, ExecEnv& env, const ExecOptions& options,
-           std::unique_ptr<JournalWriter> journal, const RunState* resumed);
-  ~RunSteps();  // wipes m_secrets
-  RunSteps(const RunSteps&) = delete;
-  RunSteps& operator=(const RunSteps&) = delete;
+  RestoreRun(const plan::Plan& plan, const graph::StepGraph& graph, ExecEnv& env, const ExecOptions& options,
+             std::unique_ptr<JournalWriter> journal, std::optional<RunState> resumed);
+  ~RestoreRun();  // wipes m_secrets
+  RestoreRun(const RestoreRun&) = delete;
+  RestoreRun& operator=(const RestoreRun&) = delete;
   ExecResult execute();
 
  private:
@@ -40,6 +46,26 @@ class RunSteps {
     static StepResult interrupted(std::string msg) { return {StepOutcome::interrupted, std::move(msg), std::nullopt}; }
   };
 
+  // The first failure of the run: the one the run reports and restore.complete passes on.
+  struct Failure {
+    Outcome kind = Outcome::failed;
+    std::string step;
+    std::string message;
+    std::optional<ntds::HResult> hresult;
+    bool of_restore = true;  // not a post hook's: the post hooks after it see a failed restore
+  };
+
+  // execute()'s parts, in order.
+  Status start();  // journals run-started (or run-resumed) with the machine it runs on
+  // resume: what to do with each step of `order`; a run that must first ask the operator
+  // (a non-idempotent hook died mid-way) stops with the result awaiting_decision returns.
+  std::vector<ResumeStep> decide_resume(const std::vector<const graph::Step*>& order) const;
+  std::optional<ExecResult> awaiting_decision(const std::vector<ResumeStep>& decisions);
+  void run_step(const graph::Step& step, const ResumeStep* decision);  // skipped (and said why) or attempted
+  void attempt(const graph::Step& step);                  // journaled start, handler, journaled finish
+  void settle(const graph::Step& step, const StepResult& r);  // what the outcome means for the run
+  ExecResult finish();  // the run's result, journaled as run-finished when the journal still works
+
   // Why a step does not run now; empty when it runs.
   std::string skip_reason(const graph::Step& step, const ResumeStep* decision) const;
   StepResult dispatch(const graph::Step& step);
@@ -49,12 +75,13 @@ class RunSteps {
   // the context's close): a failed write already marks the journal broken, and the run stops
   // at the next step that must be journaled.
   void record_best_effort(RecordBody body);
-  void emit(const std::string& type, const std::string& step, const std::string& outcome, const std::string& message,
+  void emit(EventType type, const std::string& step, EventOutcome outcome, const std::string& message,
             nlohmann::json data = nlohmann::json::object());
+  void warn(const std::string& step, const std::string& message, nlohmann::json data = nlohmann::json::object());
   void journal_skip_decision(const graph::Step& step, const std::string& reason);
   void fail_run(Outcome kind, const std::string& step, const std::string& message, std::optional<ntds::HResult> hr);
 
-  // Step handlers (run_steps_*.cpp).
+  // Step handlers (restore_run_*.cpp).
   StepResult preflight_host();
   StepResult preflight_privilege();
   StepResult preflight_credentials();
@@ -76,7 +103,7 @@ class RunSteps {
 
   // restore.locations' share of issue 13: overrides that differ from the report are
   // announced (a Note and a warning event); the directory's identity is journaled before
-  // anything changes, for system.verify-online (run_steps_verify.cpp).
+  // anything changes, for system.verify-online (restore_run_verify.cpp).
   void warn_override_differences(const backup::Locations& reported);
   void capture_identity();
   // The checks of system.verify-online after AD DS came online; empty when all passed.
@@ -94,7 +121,7 @@ class RunSteps {
   ExecEnv& m_env;
   const ExecOptions& m_opt;
   std::unique_ptr<JournalWriter> m_journal;
-  std::optional<RunState> m_resumed;
+  std::optional<RunState> m_resumed;  // the journal as a resumed run found it; empty for a new run
   std::string m_run_id;
 
   // What this process has learnt and done.
@@ -103,26 +130,22 @@ class RunSteps {
   std::optional<backup::Manifest> m_manifest;
   std::optional<placement::Resolution> m_resolution;
   ntds::Hbc m_hbc;
-  bool m_context_open = false;
+  bool m_context_open = false;  // restore.prepare opened the backup context; restore.end closes it
   std::set<std::string> m_succeeded_here;
-  // DsRestoreRegister returned S_OK in this process: restore.complete's guard, also when
-  // restore.register then failed its check of the registry key.
-  bool m_register_called = false;
+  // What this process did to the DC's registration. `registered` (DsRestoreRegister returned
+  // S_OK) is restore.complete's guard, also when restore.register then failed its check of the
+  // registry key; `restarted` stops every step after system.restart.
+  RestorePhase m_phase = RestorePhase::none;
   // Scrubbed from hook logs (the DSRM password): the only copy that outlives
   // preflight.credentials, wiped by the destructor. Without it a hook that prints the
   // password would put it in its log; keeping it costs one copy in memory for the run.
   std::vector<std::string> m_secrets;
 
-  // How the run is going.
-  bool m_failed = false;
-  bool m_restore_failed = false;  // m_failed by a step other than a post hook
+  // How the run is going. A failure and an interrupt are independent: the run reports the
+  // failure, but after an interrupt only the finalisers run, failed or not.
+  std::optional<Failure> m_failure;
   bool m_interrupted = false;
-  Outcome m_failure_kind = Outcome::failed;
-  std::string m_failed_step;
-  std::string m_failure_message;
-  std::optional<ntds::HResult> m_failure_hr;
-  bool m_restart_pending = false;
-  bool m_journal_broken = false;
+  bool m_journal_broken = false;  // a record could not be written: only the finalisers run now
 };
 
 }  // namespace adrestore::exec

@@ -4,12 +4,12 @@
 #include "platform/secure_wipe.h"
 #include "base/text.h"
 #include "exec/run_setup.h"
-#include "exec/run_steps.h"
+#include "exec/restore_run.h"
 #include "host/host.h"
 
 namespace adrestore::exec {
 
-RunSteps::StepResult RunSteps::preflight_host() {
+RestoreRun::StepResult RestoreRun::preflight_host() {
   auto name = m_env.host.machine_name();
   if (!name) return StepResult::fail("cannot tell which machine this is: " + name.status().message());
   m_server = name->netbios;
@@ -21,7 +21,7 @@ RunSteps::StepResult RunSteps::preflight_host() {
                                 " (metadata.domainController); run the plan on its own DC, or pass "
                                 "--allow-other-dc if that is really intended");
     }
-    emit("warning", "preflight.host", {}, "running on " + name->display() + " although the plan is for " + want +
+    warn("preflight.host", "running on " + name->display() + " although the plan is for " + want +
                                              " (--allow-other-dc)");
   }
   auto dsrm = m_env.host.booted_in_dsrm();
@@ -34,7 +34,7 @@ RunSteps::StepResult RunSteps::preflight_host() {
   return StepResult::ok(name->display() + ", booted into DSRM");
 }
 
-RunSteps::StepResult RunSteps::preflight_privilege() {
+RestoreRun::StepResult RestoreRun::preflight_privilege() {
   if (!m_env.host.has_enabled(host::k_se_restore_privilege)) {
     return StepResult::refuse("the process does not hold SeRestorePrivilege, enabled; run adrestore as a local "
                               "Administrator (in DSRM: the DSRM administrator account)");
@@ -42,7 +42,7 @@ RunSteps::StepResult RunSteps::preflight_privilege() {
   return StepResult::ok("SeRestorePrivilege is enabled");
 }
 
-RunSteps::StepResult RunSteps::preflight_credentials() {
+RestoreRun::StepResult RestoreRun::preflight_credentials() {
   const plan::Credentials& c = *m_plan.credentials;
   auto password = read_password(c, m_opt.interactive);
   if (!password) return StepResult::refuse(password.status().message());
@@ -50,14 +50,14 @@ RunSteps::StepResult RunSteps::preflight_credentials() {
   const ntds::HResult hr = m_env.api.set_auth_identity(c.user.value, domain, *password);
   // One copy stays for the run, only to scrub it from hook output (a hook may print it, e.g.
   // from the variable passwordFrom names); never stored, logged or passed on, and wiped when
-  // the run ends (~RunSteps). This transient copy is wiped now.
+  // the run ends (~RestoreRun). This transient copy is wiped now.
   m_secrets.push_back(*password);
   platform::secure_wipe(*password);
   if (!hr.ok()) return StepResult::fail("DsSetAuthIdentity returned " + describe(hr), hr);
   return StepResult::ok("using " + (domain.empty() ? std::string() : domain + "\\") + c.user.value);
 }
 
-Status RunSteps::load_manifest() {
+Status RestoreRun::load_manifest() {
   if (m_manifest) return Status::ok();
   backup::ManifestRead read = backup::read_set_manifest(m_env.disks, m_plan.backup_source.value, m_plan.manifest_name);
   if (read.state != backup::ManifestRead::State::ok || !read.manifest) {
@@ -94,7 +94,7 @@ const char* verify_headline(backup::ProblemKind kind) {
 
 }  // namespace
 
-std::optional<RunSteps::StepResult> RunSteps::check_set_identity() {
+std::optional<RestoreRun::StepResult> RestoreRun::check_set_identity() {
   const std::string& set_dc = m_manifest->dc;
   const std::string& plan_dc = m_plan.domain_controller.value;
   auto name = m_env.host.machine_name();
@@ -140,14 +140,14 @@ std::optional<RunSteps::StepResult> RunSteps::check_set_identity() {
   const std::string why = remembered && !m_opt.allow_foreign_backup
                               ? "--allow-foreign-backup, journaled by this run at " + resumed->foreign_backup->at
                               : std::string("--allow-foreign-backup");
-  emit("warning", "backup.verify", {},
+  warn("backup.verify",
        "restoring " + set + ", taken on " + set_dc + ", onto " + name->display() + " (the plan restores " + plan_dc +
            ") because of " + why + ": the restored DC takes the directory identity of " + set_dc,
        {{"backupDc", set_dc}, {"planDc", plan_dc}, {"host", name->display()}, {"override", "allow-foreign-backup"}});
   return std::nullopt;
 }
 
-RunSteps::StepResult RunSteps::backup_verify() {
+RestoreRun::StepResult RestoreRun::backup_verify() {
   if (Status s = load_manifest(); !s) return StepResult::fail(s.message());
   // Before any file is read: the cheapest check, and the one that matters most.
   if (auto refused = check_set_identity()) return *refused;
@@ -158,10 +158,11 @@ RunSteps::StepResult RunSteps::backup_verify() {
   vo.cancel = &m_env.cancel;
   vo.manifest_name = m_plan.manifest_name;
   // On resume, the files already copied and verified at their destination are not read again.
-  if (m_resumed && !m_resumed->copied_names.empty()) {
+  const std::set<std::string> copied = m_resumed ? m_resumed->copied_names() : std::set<std::string>{};
+  if (!copied.empty()) {
     std::vector<std::string> only;
     for (const backup::ManifestFile& f : m_manifest->files) {
-      if (!m_resumed->copied_names.count(f.path)) only.push_back(f.path);
+      if (!copied.count(f.path)) only.push_back(f.path);
     }
     vo.only = only;
   }
@@ -170,7 +171,7 @@ RunSteps::StepResult RunSteps::backup_verify() {
   };
   backup::VerifyResult r = backup::verify_files(m_env.disks, m_plan.backup_source.value, *m_manifest, vo);
   if (r.cancelled) return StepResult::interrupted("interrupted while verifying the backup set");
-  for (const std::string& n : r.notes) emit("warning", "backup.verify", {}, n);
+  for (const std::string& n : r.notes) warn("backup.verify", n);
   if (!r.ok()) {
     std::string msg = r.problems.front().message;
     if (r.problems.size() > 1) msg += " (and " + std::to_string(r.problems.size() - 1) + " more problem(s))";

@@ -1,16 +1,18 @@
 // Hook steps (6 and 15): run the hook, journal its result, report it.
 #include "platform/secure_wipe.h"
 #include "exec/hook_runner.h"
-#include "exec/run_steps.h"
+#include "exec/restore_run.h"
 #include "platform/process.h"
 
 namespace adrestore::exec {
 
-RunSteps::StepResult RunSteps::run_hook(const graph::Step& step) {
+RestoreRun::StepResult RestoreRun::run_hook(const graph::Step& step) {
   const plan::Hook* hook = m_plan.find_hook(step.hook->name);
   if (!hook) return StepResult::fail("the plan has no hook named " + step.hook->name);
   HookContext ctx = make_hook_context(m_plan, m_run_id, m_opt.state_dir);
-  if (hook->phase == plan::HookPhase::post) ctx.outcome = m_restore_failed ? RestoreOutcome::failed : RestoreOutcome::succeeded;
+  if (hook->phase == plan::HookPhase::post) {
+    ctx.outcome = m_failure && m_failure->of_restore ? RestoreOutcome::failed : RestoreOutcome::succeeded;
+  }
   HookRunOptions ho;
   ho.resolve_program = m_env.resolve_program;
   ho.resolve_dir = disks_dir_resolver(m_env.disks);
@@ -29,7 +31,7 @@ RunSteps::StepResult RunSteps::run_hook(const graph::Step& step) {
   rec.timed_out = r.timed_out;
   rec.log = r.log_path;
   record_best_effort(rec);
-  emit("hook-finished", step.id, to_string(r.outcome), r.description,
+  emit(EventType::hook_finished, step.id, event_outcome(r.outcome), r.description,
        {{"hook", r.name},
         {"exitCode", r.exited ? nlohmann::json(r.exit_code) : nlohmann::json(nullptr)},
         {"signal", r.signal ? nlohmann::json(r.signal) : nlohmann::json(nullptr)},

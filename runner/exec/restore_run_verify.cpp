@@ -5,7 +5,7 @@
 // Previous Restore Count" by one and logs event 1109).
 #include "base/text.h"
 #include "exec/journal.h"
-#include "exec/run_steps.h"
+#include "exec/restore_run.h"
 
 namespace adrestore::exec {
 namespace {
@@ -13,9 +13,9 @@ namespace {
 std::string or_unknown(const std::optional<std::string>& s) { return s ? *s : std::string("unknown"); }
 
 // The restored database's destination, as restore.locations journaled it.
-std::optional<WinPath> restored_database(const JournalState& st) {
-  if (!st.destinations()) return std::nullopt;
-  for (const ResolvedDestination& d : st.destinations()->destinations) {
+std::optional<WinPath> restored_database(const RunState& st) {
+  if (!st.destinations) return std::nullopt;
+  for (const ResolvedDestination& d : st.destinations->destinations) {
     if (d.kind != "database") continue;
     auto p = WinPath::parse(d.destination);
     if (p) return *p;
@@ -25,26 +25,26 @@ std::optional<WinPath> restored_database(const JournalState& st) {
 
 }  // namespace
 
-void RunSteps::warn_override_differences(const backup::Locations& reported) {
+void RestoreRun::warn_override_differences(const backup::Locations& reported) {
   for (const placement::OverrideDifference& d : placement::override_differences(graph::destination_policy(m_plan), reported)) {
     const std::string text = placement::describe_override_difference(d, "(DsRestoreGetDatabaseLocations)");
     record_best_effort(Note{NoteLevel::warning, text});
-    emit("warning", "restore.locations", {}, text,
+    warn("restore.locations", text,
          nlohmann::json{{"role", placement::to_string(d.role)},
                         {"override", d.override_dir.str()},
                         {"reported", d.reported_dir.str()}});
   }
 }
 
-void RunSteps::capture_identity() {
+void RestoreRun::capture_identity() {
   // The first capture is the one before the restore; a resumed run does not replace it.
-  if (m_journal->state().identity_before()) return;
+  if (m_journal->state().identity_before) return;
   if (m_journal->format_version() < 2) {
     const std::string text = "this run's journal has format version 1 (an older adrestore started it), which has no "
                              "directory-identity record; system.verify-online will not compare the invocation ID or "
                              "the restore count with their values before the restore";
     record_best_effort(Note{NoteLevel::warning, text});
-    emit("warning", "restore.locations", {}, text);
+    warn("restore.locations", text);
     return;
   }
   auto id = m_env.host.directory_identity(now() * 1000);
@@ -52,7 +52,7 @@ void RunSteps::capture_identity() {
     const std::string text = "cannot read the directory's identity before the restore (" + id.status().message() +
                              "); system.verify-online will not compare the invocation ID or the restore count";
     record_best_effort(Note{NoteLevel::warning, text});
-    emit("warning", "restore.locations", {}, text);
+    warn("restore.locations", text);
     return;
   }
   DirectoryIdentityRecord r;
@@ -62,9 +62,9 @@ void RunSteps::capture_identity() {
   record_best_effort(r);
 }
 
-std::string RunSteps::verify_restored_identity(std::string& checked) {
-  const JournalState& st = m_journal->state();
-  const std::optional<Record>& before_rec = st.identity_before();
+std::string RestoreRun::verify_restored_identity(std::string& checked) {
+  const RunState& st = m_journal->state();
+  const std::optional<Record>& before_rec = st.identity_before;
   const DirectoryIdentityRecord* before = before_rec ? before_rec->as<DirectoryIdentityRecord>() : nullptr;
   // Events count from the capture before the restore; without one, 1109 cannot be dated.
   const std::int64_t since_ms = before_rec ? before_rec->time_ms : now() * 1000;
@@ -134,7 +134,7 @@ std::string RunSteps::verify_restored_identity(std::string& checked) {
     const std::string text = "system.verify-online could not check " + join(unchecked, "; ") +
                              "; confirm these on the DC by hand (doc/windows.md, \"Verified only in the simulator\")";
     record_best_effort(Note{NoteLevel::warning, text});
-    emit("warning", "system.verify-online", {}, text);
+    warn("system.verify-online", text);
     checked += "; not checked: " + join(unchecked, "; ");
   }
   return {};

@@ -3,21 +3,21 @@
 #include "base/text.h"
 #include "exec/file_clear.h"
 #include "exec/file_copy.h"
-#include "exec/run_steps.h"
+#include "exec/restore_run.h"
 
 namespace adrestore::exec {
 
-ClearOptions RunSteps::clear_options() const {
+ClearOptions RestoreRun::clear_options() const {
   ClearOptions co;
   co.action = m_plan.existing_files == plan::ExistingFiles::remove ? ClearAction::remove : ClearAction::quarantine;
   if (m_plan.quarantine) co.quarantine_root = m_plan.quarantine->value;
   co.run_id = m_run_id;
-  co.already_cleared = m_journal->state().cleared();
+  co.already_cleared = m_journal->state().cleared;
   co.cancel = &m_env.cancel;
   return co;
 }
 
-RunSteps::StepResult RunSteps::files_clear() {
+RestoreRun::StepResult RestoreRun::files_clear() {
   const ClearOptions co = clear_options();
   auto report = clear_destinations(m_env.disks, m_resolution->directories, co,
                                    [&](const FileCleared& rec) { return record(rec); });
@@ -31,7 +31,7 @@ RunSteps::StepResult RunSteps::files_clear() {
                         (co.action == ClearAction::remove ? "deleted" : "quarantined"));
 }
 
-RunSteps::StepResult RunSteps::files_copy() {
+RestoreRun::StepResult RestoreRun::files_copy() {
   std::vector<CopyItem> items;
   std::uint64_t total = 0;
   for (const placement::FilePlacement& f : m_resolution->files) {
@@ -46,11 +46,12 @@ RunSteps::StepResult RunSteps::files_copy() {
     return record(FileProgress{item.destination.str(), offset, chunk});
   };
   cb.file_restarted = [&](const CopyItem& item, const std::string& reason) {
-    emit("warning", "files.copy", {}, item.destination.str() + ": " + reason + "; copying it again from the start");
+    warn("files.copy", item.destination.str() + ": " + reason + "; copying it again from the start");
     return record(FileRestarted{item.destination.str(), reason});
   };
   cb.file_done = [&](const CopyItem& item) {
-    emit("file-done", "files.copy", "succeeded", item.destination.str(), {{"file", item.destination.str()}, {"size", item.size}});
+    emit(EventType::file_done, "files.copy", EventOutcome::succeeded, item.destination.str(),
+         {{"file", item.destination.str()}, {"size", item.size}});
     return record(FileDone{item.destination.str(), item.size, platform::to_hex(item.sha256)});
   };
   cb.progress = [&](const CopyProgress& p) {
