@@ -79,7 +79,7 @@ Status check_reply(const placement::Resolution& res, const backup::Locations& re
   }
   for (const placement::RoleDir* r : {&res.database, &res.logs, &res.checkpoint}) {
     if (r->source != placement::DestinationSource::reported || !r->dir) continue;
-    const std::string what = std::string("the ") + graph::to_string(r->role) + " folder " + r->dir->str() +
+    const std::string what = std::string("the ") + placement::to_string(r->role) + " folder " + r->dir->str() +
                              " that DsRestoreGetDatabaseLocations reported";
     auto info = disks.stat(*r->dir);
     if (!info) return fail("cannot check " + what + ": " + info.status().message());
@@ -87,7 +87,7 @@ Status check_reply(const placement::Resolution& res, const backup::Locations& re
       return fail(what +
                   " does not exist; the DC's reply does not match its disks. Check the path, or set "
                   "spec.restore.destinations." +
-                  graph::to_string(r->role) + " to restore elsewhere");
+                  placement::to_string(r->role) + " to restore elsewhere");
     }
     if (info->type != platform::FileType::directory) return fail(what + " is not a folder");
   }
