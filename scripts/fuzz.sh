@@ -13,7 +13,7 @@ cd "$root"
 mode=${1:-smoke}
 shift || true
 
-bash scripts/build.sh fuzz
+bash scripts/build.sh fuzz >&2  # progress on stderr: list prints only the names
 bin_dir=build/fuzz/fuzz
 targets=()
 for bin in "$bin_dir"/fuzz_*; do targets+=("${bin##*/fuzz_}"); done
