@@ -104,9 +104,13 @@ void RunOutput::on_event(const exec::Event& e) {
       return;
     }
     line = "    restored and verified: " + e.message;
-  } else if (e.type == "run-started" || e.type == "run-finished") {
-    if (e.type == "run-finished") m_saw_finish = true;
+  } else if (e.type == "run-started") {
     line = e.message;
+  } else if (e.type == "run-finished") {
+    m_saw_finish = true;
+    line = e.message;
+    // The printer says "error:", not the executor's message.
+    if (!e.step.empty()) line = "error: " + e.step + ": " + line;
   } else {
     line = e.message;
   }

@@ -236,9 +236,7 @@ ExecResult RunSteps::execute() {
     result = {Outcome::succeeded, {}, "the restore of " + m_plan.domain_controller.value + " completed"};
   }
   if (!m_journal_broken) record_best_effort(RunFinished{journal_outcome_of(result.outcome)});
-  std::string shown = result.message;
-  if (!result.failed_step.empty()) shown = "error: " + result.failed_step + ": " + shown;
-  emit("run-finished", result.failed_step, to_string(result.outcome), shown);
+  emit("run-finished", result.failed_step, to_string(result.outcome), result.message);
   return result;
 }
 
