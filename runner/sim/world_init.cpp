@@ -215,8 +215,7 @@ Status load_world_overrides(const std::string& path, WorldOptions& options) {
   plan::Diagnostics diags(path);
   plan::Loaded loaded = plan::load_yaml_file(path, diags);
   if (loaded.failure == plan::LoadFailure::unreadable || loaded.failure == plan::LoadFailure::not_yaml || !loaded.root) {
-    std::string msg;
-    for (const plan::Diagnostic& d : diags.items()) msg += (msg.empty() ? "" : "\n") + plan::format_text(d);
+    const std::string msg = diagnostics_text(diags);
     return Status::error(loaded.failure == plan::LoadFailure::rejected ? Code::invalid_input : Code::usage,
                          msg.empty() ? path + ": cannot read the world overrides" : msg);
   }
@@ -231,11 +230,7 @@ Status load_world_overrides(const std::string& path, WorldOptions& options) {
   }
   if (ok) return Status::ok();
   diags.sort_and_dedupe();
-  std::string msg;
-  for (const plan::Diagnostic& d : diags.items()) {
-    if (d.severity == plan::Severity::error) msg += (msg.empty() ? "" : "\n") + plan::format_text(d);
-  }
-  return Status::error(Code::invalid_input, msg);
+  return Status::error(Code::invalid_input, diagnostics_text(diags));
 }
 
 }  // namespace adrestore::sim
