@@ -14,7 +14,7 @@ using namespace adrestore;
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   plan::PlanLoad load = plan::load_plan_text(fuzz::as_text(data, size), "fuzz.yaml");
   FUZZ_CHECK(!load.plan || !load.diags.has_errors());
-  FUZZ_CHECK(load.failure == plan::LoadFailure::none || load.diags.has_errors());
+  FUZZ_CHECK(load.failure == input::LoadFailure::none || load.diags.has_errors());
 
   std::vector<cli::FileReport> reports(1);
   reports[0].file = "fuzz.yaml";

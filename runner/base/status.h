@@ -34,17 +34,28 @@ class [[nodiscard]] Status {
   explicit operator bool() const { return is_ok(); }
   Code code() const { return m_code; }
   const std::string& message() const { return m_message; }
+  // The bare cause the message wraps, without the path or action around it: the operating
+  // system's words ("No such file or directory") for a failed call. The whole message when
+  // the producer gave no separate cause. A field, so that nobody cuts it out of the message.
+  const std::string& cause() const { return m_cause.empty() ? m_message : m_cause; }
+  Status with_cause(std::string cause) && {
+    m_cause = std::move(cause);
+    return std::move(*this);
+  }
 
-  // Returns a copy whose message is "context: <this message>".
+  // Returns a copy whose message is "context: <this message>"; the cause stays.
   Status with_context(const std::string& context) const {
     if (is_ok()) return *this;
-    return Status(m_code, context + ": " + m_message);
+    Status s(m_code, context + ": " + m_message);
+    s.m_cause = m_cause;
+    return s;
   }
 
  private:
   Status(Code code, std::string message) : m_code(code), m_message(std::move(message)) {}
   Code m_code = Code::ok;
   std::string m_message;
+  std::string m_cause;
 };
 
 // A value or a failed Status.

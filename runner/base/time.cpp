@@ -11,25 +11,38 @@ constexpr std::int64_t k_max_unix = 253402300799;  // 9999-12-31T23:59:59Z
 
 }  // namespace
 
+std::int64_t days_from_civil(std::int64_t year, unsigned month, unsigned day) {
+  year -= month <= 2 ? 1 : 0;
+  const std::int64_t era = (year >= 0 ? year : year - 399) / 400;
+  const auto yoe = static_cast<unsigned>(year - era * 400);
+  const unsigned doy = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+CivilDate civil_from_days(std::int64_t days) {
+  const std::int64_t z = days + 719468;
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const auto doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  CivilDate d;
+  d.day = doy - (153 * mp + 2) / 5 + 1;
+  d.month = mp < 10 ? mp + 3 : mp - 9;
+  d.year = static_cast<std::int64_t>(yoe) + era * 400 + (d.month <= 2 ? 1 : 0);
+  return d;
+}
+
 std::int64_t unix_now() { return static_cast<std::int64_t>(std::time(nullptr)); }
 
 std::string format_rfc3339_utc(std::int64_t unix_seconds) {
   if (unix_seconds < k_min_unix) unix_seconds = k_min_unix;
   if (unix_seconds > k_max_unix) unix_seconds = k_max_unix;
-  std::int64_t z = unix_seconds / 86400;
+  const CivilDate date = civil_from_days(unix_seconds / 86400);
   const std::int64_t secs = unix_seconds % 86400;
-  // H. Hinnant's civil_from_days.
-  z += 719468;
-  const std::int64_t era = z / 146097;
-  const auto doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned day = doy - (153 * mp + 2) / 5 + 1;
-  const unsigned month = mp < 10 ? mp + 3 : mp - 9;
-  const std::int64_t year = static_cast<std::int64_t>(yoe) + era * 400 + (month <= 2 ? 1 : 0);
   char buf[48];  // room for what -Wformat-truncation assumes a 64-bit year could need
-  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lldZ", static_cast<long long>(year), month, day,
+  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lldZ", static_cast<long long>(date.year), date.month, date.day,
                 static_cast<long long>(secs / 3600), static_cast<long long>(secs / 60 % 60),
                 static_cast<long long>(secs % 60));
   return buf;

@@ -7,6 +7,18 @@
 
 namespace adrestore {
 
+// A proleptic Gregorian date.
+struct CivilDate {
+  std::int64_t year = 1970;
+  unsigned month = 1;  // 1..12
+  unsigned day = 1;    // 1..31
+};
+
+// Days since 1970-01-01 of a date, and back (H. Hinnant's days_from_civil and
+// civil_from_days); both work before 1970 too.
+std::int64_t days_from_civil(std::int64_t year, unsigned month, unsigned day);
+CivilDate civil_from_days(std::int64_t days);
+
 // Seconds since the Unix epoch, now.
 std::int64_t unix_now();
 

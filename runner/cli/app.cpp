@@ -83,7 +83,15 @@ int run(int argc, char** argv) {
                         "More log output (repeatable)");
   app.add_flag_function("-q,--quiet", [&](std::int64_t n) { global.verbosity -= static_cast<int>(n); },
                         "Less output");
-  app.add_option("--log-level", global.log_level, "Log level: trace, debug, info, warn, error")
+  // The named form of -v/-q: it moves the same verbosity, so the two add up. The run's log
+  // file (logs/run.log) records everything whatever the level.
+  app.add_option_function<std::string>(
+         "--log-level",
+         [&global](const std::string& v) {
+           global.verbosity += v == "trace" || v == "debug" ? 1 : v == "info" ? 0 : -1;
+         },
+         "What reaches stderr: trace or debug (as -v), info (the default), warn, error or off (as -q)")
+      ->type_name("LEVEL")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
   // A plain string check rather than CLI11's CheckedTransformer, whose help and error text
   // show its internal mapping ({always->1,...}) instead of the words a user types.

@@ -2,7 +2,6 @@
 // each command parses options, calls the library, and prints.
 #pragma once
 
-#include <functional>
 #include <string>
 
 namespace CLI {
@@ -15,15 +14,12 @@ enum class ColorMode { auto_, always, never };
 
 // Options shared by every command.
 struct GlobalOptions {
-  int verbosity = 0;  // -v adds, -q subtracts
-  std::string log_level;
+  int verbosity = 0;  // -v and --log-level debug add, -q and --log-level warn subtract
   ColorMode color = ColorMode::auto_;
   bool use_color(int fd) const;
 };
 
 // Each command registers itself: it adds a subcommand whose callback stores the exit code.
-using CommandSetup = std::function<void(CLI::App& app, GlobalOptions& global, int& exit_code)>;
-
 void add_validate_command(CLI::App& app, GlobalOptions& global, int& exit_code);
 void add_schema_command(CLI::App& app, GlobalOptions& global, int& exit_code);
 void add_plan_command(CLI::App& app, GlobalOptions& global, int& exit_code);

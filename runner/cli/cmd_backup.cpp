@@ -14,8 +14,7 @@ namespace adrestore::cli {
 
 void add_backup_command(CLI::App& app, GlobalOptions& global, int& exit_code) {
   struct Options {
-    std::string api;
-    std::string world;
+    BackendOptions backend;
     std::string out;
     std::string chunk_size = "64Mi";
     std::string read_size = "1Mi";
@@ -23,8 +22,7 @@ void add_backup_command(CLI::App& app, GlobalOptions& global, int& exit_code) {
   };
   auto opt = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand("backup", "Make a backup set (files + adrestore-backup.json) through the NTDS backup API");
-  cmd->add_option("--api", opt->api, "API backend: sim or win32")->check(CLI::IsMember({"sim", "win32"}));
-  cmd->add_option("--world", opt->world, "Simulated world folder for --api sim (default: $ADRESTORE_SIM_WORLD)");
+  add_backend_options(cmd, opt->backend);
   cmd->add_option("--out", opt->out, "Backup set folder: a Windows path (inside the world with --api sim) or a host path")->required();
   cmd->add_option("--chunk-size", opt->chunk_size, "Chunk size for the per-chunk SHA-256 in the manifest (default 64Mi)");
   cmd->add_option("--read-size", opt->read_size, "DsBackupRead buffer size: a multiple of 8Ki, at least 24Ki (default 1Mi)");
@@ -49,7 +47,7 @@ void add_backup_command(CLI::App& app, GlobalOptions& global, int& exit_code) {
     o.chunk_size = *chunk;
     o.read_size = static_cast<std::uint32_t>(*read);
     o.truncate_logs = !opt->no_truncate;
-    auto backend = open_backend(BackendOptions{opt->api, opt->world});
+    auto backend = open_backend(opt->backend);
     if (!backend) return fail(backend.status());
     o.out_dir = opt->out;
     o.now_unix = static_cast<std::int64_t>(std::time(nullptr));

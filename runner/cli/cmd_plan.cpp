@@ -61,17 +61,14 @@ void add_plan_command(CLI::App& app, GlobalOptions& global, int& exit_code) {
   struct Options {
     std::string path;
     std::string format = "text";
-    std::string api;
-    std::string world;
+    BackendOptions backend;  // to reach the backup set for the preview
   };
   auto opt = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand("plan", "Validate a restore plan, compile it and print the steps it would run");
   cmd->add_option("plan", opt->path, "The restore plan file")->required();
   cmd->add_option("--format", opt->format, "Output: text, json (doc/plan-json.md), dot (Graphviz) or mermaid")
       ->check(CLI::IsMember({"text", "json", "dot", "mermaid"}));
-  cmd->add_option("--api", opt->api, "Backend used to reach the backup set: sim or win32")
-      ->check(CLI::IsMember({"sim", "win32"}));
-  cmd->add_option("--world", opt->world, "Simulated world directory for --api sim (default: $ADRESTORE_SIM_WORLD)");
+  add_backend_options(cmd, opt->backend);
   cmd->footer(
       "Examples:\n"
       "  adrestore plan plans/dc02-hooks.yaml\n"
@@ -97,7 +94,7 @@ void add_plan_command(CLI::App& app, GlobalOptions& global, int& exit_code) {
       throw Fatal{Status::error(Code::internal, "the compiled step graph breaks the mandated order (a bug in "
                                                 "adrestore; please report it): " + join(bad, "; "))};
     }
-    const PreviewData data = load_preview_data(*load.plan, opt->api, opt->world);
+    const PreviewData data = load_preview_data(*load.plan, opt->backend.api, opt->backend.world);
     placement::PreviewInputs inputs;
     inputs.manifest = data.manifest ? &*data.manifest : nullptr;
     inputs.existing = data.existing;

@@ -41,6 +41,22 @@ void add_common(CLI::App* cmd, RunOptions& o) {
   cmd->add_option("--events", o.events, "Append one JSON object per line per step event to FILE");
 }
 
+// cli.md's exit code of how a run ended; a pending restart is a success until resume checks it.
+int run_exit_code(exec::Outcome outcome) {
+  switch (outcome) {
+    case exec::Outcome::succeeded:
+    case exec::Outcome::restarting:
+      return k_exit_ok;
+    case exec::Outcome::failed:
+      return k_exit_failed;
+    case exec::Outcome::interrupted:
+      return k_exit_interrupted;
+    case exec::Outcome::refused:
+      return k_exit_refused;
+  }
+  return k_exit_failed;
+}
+
 // Loads, validates and compiles the plan; prints diagnostics and sets exit_code on failure.
 std::optional<std::pair<plan::Plan, graph::StepGraph>> prepare_plan(const std::string& path, std::string& text,
                                                                     const GlobalOptions& global, int& exit_code) {
@@ -144,12 +160,12 @@ int execute(bool resume, RunOptions& o, const GlobalOptions& global) {
   }
   if (Status s = platform::create_dirs(platform::join_path(state, "logs")); !s) {
     std::cerr << "adrestore: error: cannot create the state directory: " << s.message() << "\n";
-    return k_exit_usage;
+    return exit_code_for(s.code());
   }
   if (!resume) lock = exec::StateLock::acquire(state);
   if (!lock) {
     std::cerr << "adrestore: error: " << lock.status().message() << "\n";
-    return k_exit_refused;
+    return exit_code_for(lock.status().code());
   }
   RunOutput::Options ro;
   ro.terminal = platform::is_terminal(2);
@@ -185,7 +201,7 @@ int execute(bool resume, RunOptions& o, const GlobalOptions& global) {
   if (r.outcome == exec::Outcome::interrupted || r.outcome == exec::Outcome::failed) {
     output.say("State: " + state + ". 'adrestore status --state " + state + "' shows where the run stands.");
   }
-  return r.exit_code();
+  return run_exit_code(r.outcome);
 }
 
 }  // namespace

@@ -41,7 +41,7 @@ void add_sim_command(CLI::App& app, GlobalOptions& global, int& exit_code) {
     sim::WorldOptions o;
     if (!opt->from.empty()) {
       if (Status s = sim::load_world_overrides(opt->from, o); !s) {
-        std::cerr << s.message() << "\n";
+        std::cerr << "adrestore: error: " << s.message() << "\n";
         exit_code = exit_code_for(s.code());
         return;
       }

@@ -31,8 +31,7 @@ void add_validate_command(CLI::App& app, GlobalOptions& global, int& exit_code) 
     std::vector<std::string> paths;
     std::string format = "text";
     std::string junit;
-    std::string api;  // empty: effective_api() decides
-    std::string world;
+    BackendOptions backend;  // to reach the backup sets; an empty api: effective_api() decides
   };
   auto opt = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand("validate", "Check restore plans against the schema and the semantic rules");
@@ -40,9 +39,7 @@ void add_validate_command(CLI::App& app, GlobalOptions& global, int& exit_code) 
   cmd->add_option("--format", opt->format, "Output: text, json (one document) or github (workflow annotations)")
       ->check(CLI::IsMember({"text", "json", "github"}));
   cmd->add_option("--junit", opt->junit, "Also write a JUnit XML report to FILE (one test case per plan)");
-  cmd->add_option("--api", opt->api, "Backend used to reach the backup set: sim or win32")
-      ->check(CLI::IsMember({"sim", "win32"}));
-  cmd->add_option("--world", opt->world, "Simulated world whose disks hold the backup set (default: $ADRESTORE_SIM_WORLD)");
+  add_backend_options(cmd, opt->backend);
   cmd->footer(
       "Examples:\n"
       "  adrestore validate plans/dc01-minimal.yaml\n"
@@ -63,7 +60,7 @@ void add_validate_command(CLI::App& app, GlobalOptions& global, int& exit_code) 
       exit_code = k_exit_usage;
       return;
     }
-    auto reach = reach_backup_sets(effective_api(opt->api, opt->world), opt->world);
+    auto reach = reach_backup_sets(effective_api(opt->backend.api, opt->backend.world), opt->backend.world);
     if (!reach) {
       std::cerr << "adrestore: error: " << reach.status().message() << "\n";
       exit_code = k_exit_usage;

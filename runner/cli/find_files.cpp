@@ -34,7 +34,7 @@ Result<std::vector<std::string>> find_files(const std::vector<std::string>& inpu
                                               "; is this the right folder? Name its subfolders one at a time");
       }
     }
-    if (ec) return Status::error(Code::usage, "cannot walk " + in + ": " + ec.message());
+    if (ec) return Status::error(Code::io, "cannot walk " + in + ": " + ec.message());
     std::sort(found.begin(), found.end());
     out.insert(out.end(), found.begin(), found.end());
   }

@@ -118,6 +118,8 @@ void RunOutput::on_event(const exec::Event& e) {
     case EventType::run_finished:
       m_saw_finish = true;
       line = e.message;
+      // The printer says "error:", not the executor's message.
+      if (!e.step.empty()) line = "error: " + e.step + ": " + line;
       break;
     case EventType::run_started:
       line = e.message;

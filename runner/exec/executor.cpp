@@ -27,21 +27,6 @@ const char* to_string(Outcome o) {
   return "failed";
 }
 
-int ExecResult::exit_code() const {
-  switch (outcome) {
-    case Outcome::succeeded:
-    case Outcome::restarting:
-      return 0;
-    case Outcome::failed:
-      return 3;
-    case Outcome::interrupted:
-      return 4;
-    case Outcome::refused:
-      return 5;
-  }
-  return 3;
-}
-
 RunOutcome journal_outcome_of(Outcome o) {
   switch (o) {
     case Outcome::succeeded:
@@ -65,9 +50,12 @@ ExecResult run_plan(const plan::Plan& plan, const graph::StepGraph& graph, ExecE
                 "', look at it with 'adrestore status --state " + options.state_dir +
                 "', or start a new run with another --state"};
   }
-  auto writer = JournalWriter::create(options.state_dir);
+  // Record 0 is the journal's header: the simulator's journalFull fault can fail its write.
+  Status header_fault = env.faults.before_record(0);
+  auto writer = header_fault ? JournalWriter::create(options.state_dir) : Result<std::unique_ptr<JournalWriter>>(header_fault);
   if (!writer) {
-    return {Outcome::refused, {}, "cannot start a run in " + options.state_dir + ": " + writer.status().message()};
+    // A full disk or an I/O error is a failure (nothing changed), not a refusal: no check said no.
+    return {Outcome::failed, {}, "cannot start a run in " + options.state_dir + ": " + writer.status().message()};
   }
   RestoreRun run(plan, graph, env, options, std::move(*writer), std::nullopt);
   return run.execute();

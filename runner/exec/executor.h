@@ -1,9 +1,13 @@
-// exec::Executor runs a compiled step graph against the API boundary: it journals every
-// step durably before it counts as done, applies the failure rules of step-graph.md (the
-// finalisers restore.complete and restore.end still run; post hooks by their `when`), stops
-// at a safe point on an interrupt, and resumes a run from its journal.
+// run_plan and resume_plan run a compiled step graph against the API boundary. A step
+// counts as done only once the journal says so durably; when the journal cannot be written
+// (a full disk) the run fails, and the finalisers restore.complete and restore.end still run,
+// unjournaled. The failure rules of step-graph.md apply (the finalisers run after a failure;
+// post hooks by their `when`); an interrupt stops at a safe point; a resume continues from
+// the journal.
 //
-// Every side effect goes through ExecEnv; the executor never prints (it tells the Observer).
+// The DC's side effects go through ExecEnv (API, host, disks); the journal and the hook logs
+// are written in the state directory directly. The executor never prints (it tells the
+// Observer) and knows no exit codes: the CLI maps the Outcome.
 #pragma once
 
 #include <atomic>
@@ -58,11 +62,11 @@ enum class Outcome { succeeded, failed, refused, interrupted, restarting };
 const char* to_string(Outcome o);
 RunOutcome journal_outcome_of(Outcome o);
 
+// The outcome is the typed reason the CLI maps to an exit code (cli/); the executor knows none.
 struct ExecResult {
   Outcome outcome = Outcome::succeeded;
   std::string failed_step;
   std::string message;
-  int exit_code() const;  // cli.md: 0, 3, 5, 4; a pending restart is 0
 };
 
 // Starts a new run in options.state_dir (which must hold no journal yet).

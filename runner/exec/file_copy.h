@@ -3,7 +3,8 @@
 //
 // Per file: the copy goes to ".<name>.adrestore-partial" in the destination directory;
 // each chunk is written, flushed (sync) and hash-checked before chunk_verified() journals
-// it; after the last chunk the whole-file hash is checked, the partial is renamed into place
+// it; after the last chunk the whole-file hash is checked if CopyOptions::whole_file asks
+// for it (the executor relies on the chunk hashes alone), the partial is renamed into place
 // (the directory flushed) and file_done() journals it. Every source byte is read once;
 // memory is `buffers * buffer_size` whatever the file size.
 //
@@ -11,8 +12,11 @@
 // partial file with journaled progress has its verified prefix re-read and re-checked
 // against the manifest's chunk hashes; anything after the prefix is cut off and the copy
 // continues there. If the prefix does not match, or the partial is missing or short, the
-// file starts over (file_restarted() journals that). A failure (mismatch, I/O error, disk
-// full, a failing callback) leaves the partial and the journal consistent for a resume.
+// file starts over (file_restarted() journals that); a partial that is missing because the
+// rename happened just before a crash is found whole in place and counts as done. A partial
+// that is a link or not a regular file is never followed: the file fails. A failure
+// (mismatch, I/O error, disk full, a failing callback) leaves the partial and the journal
+// consistent for a resume.
 #pragma once
 
 #include <atomic>
@@ -68,7 +72,7 @@ struct CopyCallbacks {
 //  - chunks: the chunk hashes alone. backup.verify has checked, just before, that each backup
 //    file matches both its whole-file hash and its chunk hashes; a copy whose every chunk
 //    matches is then that same file, and the second hash pass (about a third of the copy's
-//    CPU) proves nothing new. For the executor to choose once that invariant is enforced.
+//    CPU) proves nothing new. The executor's files.copy uses this.
 // A file of one chunk whose chunk hash is its whole-file hash is hashed once either way.
 enum class WholeFileCheck { hash, chunks };
 

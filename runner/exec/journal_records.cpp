@@ -7,7 +7,9 @@
 #include <set>
 
 #include "base/text.h"
+#include "base/time.h"
 #include "base/winpath.h"
+#include "ntds/hresult.h"
 
 namespace adrestore::exec {
 
@@ -379,13 +381,6 @@ RecordBody read_body(RecordType t, FieldReader& f) {
   return Note{};
 }
 
-std::string hex32(std::uint32_t v) {
-  static const char* digits = "0123456789ABCDEF";
-  std::string s = "0x";
-  for (int i = 7; i >= 0; --i) s += digits[(v >> (i * 4)) & 0xF];
-  return s;
-}
-
 std::string ms_text(std::int64_t ms) {
   const std::int64_t tenths = (ms + 50) / 100;
   return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + "s";
@@ -486,22 +481,13 @@ Result<Record> record_from_payload(const json& payload, RecordType framed_type) 
 }
 
 std::string format_utc_ms(std::int64_t unix_ms) {
-  // Howard Hinnant's civil_from_days: portable, no gmtime_r/gmtime_s split.
   const std::int64_t ms = ((unix_ms % 1000) + 1000) % 1000;
   const std::int64_t secs = (unix_ms - ms) / 1000;
   const std::int64_t sod = ((secs % 86400) + 86400) % 86400;
-  std::int64_t z = (secs - sod) / 86400 + 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const std::int64_t doe = z - era * 146097;
-  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const std::int64_t mp = (5 * doy + 2) / 153;
-  const std::int64_t day = doy - (153 * mp + 2) / 5 + 1;
-  const std::int64_t month = mp < 10 ? mp + 3 : mp - 9;
-  const std::int64_t year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const CivilDate date = civil_from_days((secs - sod) / 86400);
   char buf[96];
-  std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%03lldZ", static_cast<long long>(year),
-                static_cast<long long>(month), static_cast<long long>(day), static_cast<long long>(sod / 3600),
+  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ", static_cast<long long>(date.year),
+                date.month, date.day, static_cast<long long>(sod / 3600),
                 static_cast<long long>(sod / 60 % 60), static_cast<long long>(sod % 60), static_cast<long long>(ms));
   return buf;
 }
@@ -529,7 +515,7 @@ std::string describe(const Record& r) {
         } else if constexpr (std::is_same_v<T, StepFinished>) {
           add("step", b.step);
           add("outcome", to_string(b.outcome));
-          if (b.hresult) add("hresult", hex32(*b.hresult));
+          if (b.hresult) add("hresult", ntds::hresult_hex(ntds::HResult(*b.hresult)));
           add("duration", ms_text(b.duration_ms));
           if (!b.message.empty()) add("message", quoted(b.message));
         } else if constexpr (std::is_same_v<T, FileProgress>) {
@@ -559,7 +545,7 @@ std::string describe(const Record& r) {
           add("duration", ms_text(b.duration_ms));
           if (!b.log.empty()) add("log", quoted(b.log));
         } else if constexpr (std::is_same_v<T, ContextClosed>) {
-          if (b.hresult) add("hresult", hex32(*b.hresult));
+          if (b.hresult) add("hresult", ntds::hresult_hex(ntds::HResult(*b.hresult)));
         } else if constexpr (std::is_same_v<T, RunFinished>) {
           add("outcome", to_string(b.outcome));
         } else if constexpr (std::is_same_v<T, Note>) {

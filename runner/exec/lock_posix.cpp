@@ -22,10 +22,6 @@ struct StateLock::Impl {
 
 namespace {
 
-Status os_error(const std::string& what, const std::string& path, int err) {
-  return Status::error(Code::io, what + " " + path + ": " + std::strerror(err));
-}
-
 std::string read_small(int fd) {
   std::string out(4097, '\0');
   const ssize_t n = ::pread(fd, out.data(), out.size(), 0);
@@ -54,7 +50,7 @@ Result<int> open_lock_file(const std::string& path, int flags) {
     if (errno == ELOOP) {
       return Status::error(Code::refused, path + " is a symbolic link; adrestore never follows links. Remove it");
     }
-    return os_error("cannot open the lock file", path, errno);
+    return platform::errno_status("cannot open the lock file", path, errno);
   }
   struct stat st {};
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -82,7 +78,7 @@ Result<std::unique_ptr<StateLock>> StateLock::acquire(const std::string& state_d
   impl->fd = *fd;
   if (::flock(impl->fd, LOCK_EX | LOCK_NB) != 0) {
     const int err = errno;
-    if (err != EWOULDBLOCK) return os_error("cannot lock", path, err);
+    if (err != EWOULDBLOCK) return platform::errno_status("cannot lock", path, err);
     LockHolder other;
     if (auto h = parse_lock_holder(read_small(impl->fd))) other = *h;
     std::string msg = "the state directory " + state_dir + " is in use by another adrestore run: held by " +
@@ -97,7 +93,7 @@ Result<std::unique_ptr<StateLock>> StateLock::acquire(const std::string& state_d
   me.started_at = format_utc_ms(JournalWriter::system_clock_ms());
   me.nonce = random_nonce();
   const std::string text = serialize_lock_holder(me);
-  if (::ftruncate(impl->fd, 0) != 0) return os_error("cannot write the lock file", path, errno);
+  if (::ftruncate(impl->fd, 0) != 0) return platform::errno_status("cannot write the lock file", path, errno);
   const char* p = text.data();
   std::size_t left = text.size();
   off_t off = 0;
@@ -105,13 +101,13 @@ Result<std::unique_ptr<StateLock>> StateLock::acquire(const std::string& state_d
     const ssize_t w = ::pwrite(impl->fd, p, left, off);
     if (w < 0) {
       if (errno == EINTR) continue;
-      return os_error("cannot write the lock file", path, errno);
+      return platform::errno_status("cannot write the lock file", path, errno);
     }
     p += w;
     off += w;
     left -= static_cast<std::size_t>(w);
   }
-  if (::fsync(impl->fd) != 0) return os_error("cannot flush the lock file", path, errno);
+  if (::fsync(impl->fd) != 0) return platform::errno_status("cannot flush the lock file", path, errno);
   return std::unique_ptr<StateLock>(new StateLock(std::move(impl), std::move(me)));
 }
 

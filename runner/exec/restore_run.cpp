@@ -296,9 +296,7 @@ ExecResult RestoreRun::finish() {
     result = {Outcome::succeeded, {}, "the restore of " + m_plan.domain_controller.value + " completed"};
   }
   if (!m_journal_broken) record_best_effort(RunFinished{journal_outcome_of(result.outcome)});
-  std::string shown = result.message;
-  if (!result.failed_step.empty()) shown = "error: " + result.failed_step + ": " + shown;
-  emit(EventType::run_finished, result.failed_step, event_outcome(result.outcome), shown);
+  emit(EventType::run_finished, result.failed_step, event_outcome(result.outcome), result.message);
   return result;
 }
 

@@ -1,6 +1,7 @@
 #include "graph/invariants.h"
 
 #include <map>
+#include <optional>
 #include <set>
 
 #include "graph/compile.h"
@@ -92,17 +93,31 @@ void check_step_fields(const Step& s, std::vector<std::string>& v) {
   if (s.phase != want_phase) v.push_back(s.id + " is in phase " + to_string(s.phase) + ", not " + to_string(want_phase));
 }
 
+// The execution order and each step's place in it; nullopt, with the reason added to `v`,
+// when the graph has a cycle.
+struct OrderedSteps {
+  std::vector<const Step*> order;
+  std::map<std::string, std::size_t> pos;
+};
+std::optional<OrderedSteps> ordered_steps(const StepGraph& g, std::vector<std::string>& v) {
+  if (Status s = g.check_acyclic(); !s) {
+    v.push_back(s.message());
+    return std::nullopt;
+  }
+  OrderedSteps o;
+  o.order = *g.execution_order();
+  for (std::size_t i = 0; i < o.order.size(); ++i) o.pos[o.order[i]->id] = i;
+  return o;
+}
+
 }  // namespace
 
 std::vector<std::string> check_invariants(const StepGraph& g) {
   std::vector<std::string> v;
-  if (Status s = g.check_acyclic(); !s) {
-    v.push_back(s.message());
-    return v;
-  }
-  const std::vector<const Step*> order = *g.execution_order();
-  std::map<std::string, std::size_t> pos;
-  for (std::size_t i = 0; i < order.size(); ++i) pos[order[i]->id] = i;
+  auto ordered = ordered_steps(g, v);
+  if (!ordered) return v;
+  const std::vector<const Step*>& order = ordered->order;
+  std::map<std::string, std::size_t>& pos = ordered->pos;
   std::map<StepKind, std::vector<const Step*>> by_kind;
   for (const Step* s : order) {
     check_step_fields(*s, v);
@@ -258,13 +273,10 @@ std::vector<std::string> check_invariants(const StepGraph& g, const plan::Plan& 
 std::vector<std::string> check_run(const StepGraph& g, const std::vector<ExecutedStep>& run,
                                    const RunContext& ctx) {
   std::vector<std::string> v;
-  if (Status s = g.check_acyclic(); !s) {
-    v.push_back(s.message());
-    return v;
-  }
-  const std::vector<const Step*> order = *g.execution_order();
-  std::map<std::string, std::size_t> pos;
-  for (std::size_t i = 0; i < order.size(); ++i) pos[order[i]->id] = i;
+  auto ordered = ordered_steps(g, v);
+  if (!ordered) return v;
+  const std::vector<const Step*>& order = ordered->order;
+  std::map<std::string, std::size_t>& pos = ordered->pos;
   const std::set<std::string> done(ctx.already_done.begin(), ctx.already_done.end());
 
   std::set<std::string> started;

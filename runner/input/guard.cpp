@@ -318,42 +318,30 @@ bool check_encoding(std::string& text, Diagnostics& diags) {
 
 }  // namespace
 
-namespace {
-
-// The cause part of a platform message ("cannot open PATH: cause"), so that ours can say
-// "PATH: cannot read: cause" without naming the path twice.
-std::string cause_of(const Status& s, const std::string& path) {
-  const std::string& msg = s.message();
-  const std::size_t pos = msg.find(path + ": ");
-  return pos == std::string::npos ? msg : msg.substr(pos + path.size() + 2);
-}
-
-}  // namespace
-
 Result<std::string> read_capped_file(const std::string& path, std::size_t max_bytes) {
   // Look before opening: a device is never opened (opening some has side effects) and an
   // oversized file is never read. Links are not followed, like everywhere in platform/fs.h.
   auto info = platform::stat_nofollow(path);
-  if (!info) return Status::error(Code::usage, path + ": cannot read: " + cause_of(info.status(), path));
+  if (!info) return Status::error(info.status().code(), "cannot read: " + info.status().cause());
   switch (info->type) {
     case platform::FileType::missing:
-      return Status::error(Code::usage, path + ": cannot read: No such file or directory");
+      return Status::error(Code::not_found, "cannot read: No such file or directory");
     case platform::FileType::directory:
-      return Status::error(Code::usage, path + ": is a directory, not a file");
+      return Status::error(Code::usage, "is a directory, not a file");
     case platform::FileType::symlink:
-      return Status::error(Code::usage, path + ": is a link; name the file it points to (links are not followed)");
+      return Status::error(Code::usage, "is a link; name the file it points to (links are not followed)");
     case platform::FileType::other:
-      return Status::error(Code::usage, path + ": is not a regular file (a device or a pipe?)");
+      return Status::error(Code::usage, "is not a regular file (a device or a pipe?)");
     case platform::FileType::regular:
       break;
   }
   if (info->size > max_bytes) {
-    return Status::error(Code::usage, path + ": is " + std::to_string(info->size) + " bytes; the limit is " +
-                                          std::to_string(max_bytes) + " bytes");
+    return Status::error(Code::usage,
+                         "is " + std::to_string(info->size) + " bytes; the limit is " + std::to_string(max_bytes) + " bytes");
   }
   // Opening for reading never blocks (a FIFO swapped in meanwhile reads as empty).
   auto file = platform::File::open(path, platform::File::Mode::read);
-  if (!file) return Status::error(Code::usage, path + ": cannot read: " + cause_of(file.status(), path));
+  if (!file) return Status::error(file.status().code(), "cannot read: " + file.status().cause());
   // Read one byte past the size seen, to notice a file that grew past the cap meanwhile.
   std::string text(static_cast<std::size_t>(std::min<std::uint64_t>(info->size, max_bytes)) + 1, '\0');
   std::size_t n = 0;
@@ -363,12 +351,12 @@ Result<std::string> read_capped_file(const std::string& path, std::size_t max_by
       text.resize(std::min(text.size() * 2, max_bytes + 1));
     }
     auto got = (*file)->read(&text[n], text.size() - n);
-    if (!got) return Status::error(Code::usage, path + ": read error: " + cause_of(got.status(), path));
+    if (!got) return Status::error(got.status().code(), "read error: " + got.status().cause());
     if (*got == 0) break;
     n += *got;
   }
   if (n > max_bytes) {
-    return Status::error(Code::usage, path + ": is larger than the limit of " + std::to_string(max_bytes) + " bytes");
+    return Status::error(Code::usage, "is larger than the limit of " + std::to_string(max_bytes) + " bytes");
   }
   text.resize(n);
   return text;
@@ -377,8 +365,7 @@ Result<std::string> read_capped_file(const std::string& path, std::size_t max_by
 Loaded load_yaml_file(const std::string& path, Diagnostics& diags, const GuardLimits& limits) {
   Result<std::string> text = read_capped_file(path, limits.max_bytes);
   if (!text) {
-    const std::string& msg = text.status().message();
-    diags.error({}, {}, starts_with(msg, path + ": ") ? msg.substr(path.size() + 2) : msg);
+    diags.error({}, {}, text.status().message());
     Loaded out;
     out.failure = LoadFailure::unreadable;
     return out;

@@ -34,7 +34,9 @@ struct Loaded {
 };
 
 // Reads a regular file of at most `max_bytes`. Directories, devices, FIFOs and larger files
-// are refused without reading them (a FIFO could block forever).
+// are refused without reading them (a FIFO could block forever). Messages do not name the
+// path, which the caller reports the problem at (a diagnostic, or with_context). The code is
+// the operating system's (not_found, access_denied, io) or usage for a file of the wrong kind.
 Result<std::string> read_capped_file(const std::string& path, std::size_t max_bytes);
 
 // Reads and parses `path`. Problems are added to `diags` (whose file name is used in them).

@@ -321,8 +321,7 @@ PlanLoad load_plan_file(const std::string& path) {
   if (!text) {
     PlanLoad out;
     out.diags = input::Diagnostics(path);
-    const std::string& msg = text.status().message();
-    out.diags.error({}, {}, starts_with(msg, path + ": ") ? msg.substr(path.size() + 2) : msg);
+    out.diags.error({}, {}, text.status().message());
     out.failure = input::LoadFailure::unreadable;
     return out;
   }

@@ -1,5 +1,6 @@
-// plan::load: guard -> YAML tree -> JSON Schema -> typed Plan -> semantic rules.
-// Every problem in the file is collected; a Plan is returned only when there is none.
+// Loading a plan: guard -> YAML tree -> no literal secrets (rule 6) -> JSON Schema -> typed
+// Plan -> the other semantic rules. Every problem in the file is collected; a Plan is
+// returned only when there is none.
 #pragma once
 
 #include <optional>
@@ -19,12 +20,16 @@ struct PlanLoad {
   std::string text;          // the file's bytes (for the content hash)
 };
 
-// `display_name` is the path as the user wrote it; it prefixes every message.
+// `path` as the user wrote it; it prefixes every message. An unreadable file is a
+// diagnostic with LoadFailure::unreadable, not a Status.
 PlanLoad load_plan_file(const std::string& path);
-// `limits` are the guard's; tests relax them to reach the schema's own limits.
+// `display_name` prefixes every message; `limits` are the guard's (tests relax them to reach
+// the schema's own limits).
 PlanLoad load_plan_text(std::string text, const std::string& display_name, const input::GuardLimits& limits = {});
 
-// The semantic rules of plan-format.md on a typed plan, given the raw tree for rule 6.
+// The semantic rules of plan-format.md but rule 6 (load_plan_text checks that first) on a
+// typed plan; the raw tree gives the positions of values the Plan does not keep (maxAge,
+// labels).
 void check_semantics(const input::Node& root, const Plan& plan, input::Diagnostics& diags);
 
 // RFC 4514 syntax of a distinguished name; returns an explanation, or empty when valid.

@@ -217,8 +217,7 @@ PlanTestLoad load_plan_test_file(const std::string& path) {
   if (!text) {
     PlanTestLoad out;
     out.diags = input::Diagnostics(path);
-    const std::string& msg = text.status().message();
-    out.diags.error({}, {}, starts_with(msg, path + ": ") ? msg.substr(path.size() + 2) : msg);
+    out.diags.error({}, {}, text.status().message());
     out.failure = input::LoadFailure::unreadable;
     return out;
   }

@@ -91,4 +91,10 @@ Status check_movable(const std::string& path);
 std::string parent_dir(const std::string& path);
 std::string join_path(const std::string& a, const std::string& b);
 
+#ifndef _WIN32
+// A failed POSIX call as a Status: the errno's Code (not_found, no_space, access_denied, else
+// io) and the message "WHAT PATH: strerror", whose strerror is also its cause().
+Status errno_status(const std::string& what, const std::string& path, int err);
+#endif
+
 }  // namespace adrestore::platform

@@ -9,20 +9,20 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
-#include <random>
 
 #include "platform/fs.h"
 
 namespace adrestore::platform {
-namespace {
 
 Status errno_status(const std::string& what, const std::string& path, int err) {
   Code code = Code::io;
   if (err == ENOENT) code = Code::not_found;
   if (err == ENOSPC || err == EDQUOT) code = Code::no_space;
   if (err == EACCES || err == EPERM || err == EROFS) code = Code::access_denied;
-  return Status::error(code, what + " " + path + ": " + std::strerror(err));
+  return Status::error(code, what + " " + path + ": " + std::strerror(err)).with_cause(std::strerror(err));
 }
+
+namespace {
 
 class PosixMapping : public MappedRange {
  public:
@@ -235,28 +235,6 @@ Status sync_dir(const std::string& dir) {
   ::close(fd);
   if (rc != 0) return errno_status("cannot flush directory", dir, err);
   return Status::ok();
-}
-
-Status write_file_durable(const std::string& path, const std::string& data) {
-  static thread_local std::mt19937_64 rng{std::random_device{}()};
-  const std::string tmp = path + ".tmp-" + std::to_string(rng() % 1000000000ULL);
-  {
-    auto f = File::open(tmp, File::Mode::write_new);
-    if (!f) return f.status();
-    Status s = (*f)->write_all(data.data(), data.size());
-    if (s) s = (*f)->sync();
-    if (s) s = (*f)->close();
-    if (!s) {
-      ::unlink(tmp.c_str());
-      return s;
-    }
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    const int err = errno;
-    ::unlink(tmp.c_str());
-    return errno_status("cannot rename onto", path, err);
-  }
-  return sync_dir(parent_dir(path));
 }
 
 Status rename_durable(const std::string& from, const std::string& to) {

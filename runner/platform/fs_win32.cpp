@@ -8,7 +8,6 @@
 // - Files are opened with every FILE_SHARE_* flag so that, as on POSIX, an open file can be
 //   renamed over or removed (removal completes when the last handle closes).
 #include <algorithm>
-#include <random>
 
 #include "platform/fs.h"
 #include "platform/win32.h"
@@ -328,37 +327,6 @@ Status rename_durable(const std::string& from, const std::string& to) {
   if (!wto) return wto.status();
   if (!::MoveFileExW(wfrom->c_str(), wto->c_str(), MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)) {
     return error_status("cannot rename " + from + " to", to, ::GetLastError());
-  }
-  return Status::ok();
-}
-
-Status write_file_durable(const std::string& path, const std::string& data) {
-  // On any failure the temporary file is removed best-effort: the error that counts is the
-  // write's or the rename's, and a leftover .tmp-N file is harmless.
-  static thread_local std::mt19937_64 rng{std::random_device{}()};
-  const std::string tmp = path + ".tmp-" + std::to_string(rng() % 1000000000ULL);
-  {
-    auto f = File::open(tmp, File::Mode::write_new);
-    if (!f) return f.status();
-    Status s = (*f)->write_all(data.data(), data.size());
-    if (s) s = (*f)->sync();
-    if (s) s = (*f)->close();
-    if (!s) {
-      f->reset();
-      (void)remove_file(tmp);
-      return s;
-    }
-  }
-  auto wtmp = long_path(tmp, "cannot rename");
-  auto wpath = long_path(path, "cannot rename onto");
-  if (!wtmp || !wpath) {
-    (void)remove_file(tmp);
-    return wtmp ? wpath.status() : wtmp.status();
-  }
-  if (!::MoveFileExW(wtmp->c_str(), wpath->c_str(), MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)) {
-    const DWORD err = ::GetLastError();
-    (void)remove_file(tmp);
-    return error_status("cannot rename onto", path, err);
   }
   return Status::ok();
 }

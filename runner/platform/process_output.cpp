@@ -53,4 +53,11 @@ Status FileOutputSink::write(OutputStream, std::string_view bytes) {
 
 Status FileOutputSink::finish() { return m_file->sync(); }
 
+void OutputCapture::report(ProcessResult& r) const {
+  r.output_truncated = truncated();
+  r.bytes_captured = m_captured;
+  r.bytes_discarded = m_discarded;
+  r.output_error = m_error;
+}
+
 }  // namespace adrestore::platform

@@ -25,6 +25,8 @@ class OutputCapture {
   std::uint64_t captured() const { return m_captured; }
   std::uint64_t discarded() const { return m_discarded; }
   const Status& sink_error() const { return m_error; }
+  // Copies the counts and the sink error into the result of the run.
+  void report(ProcessResult& r) const;
 
  private:
   void forward(OutputStream stream, std::string_view bytes);

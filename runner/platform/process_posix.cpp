@@ -313,10 +313,7 @@ ProcessResult run_process(const ProcessSpec& spec) {
   }
 
   capture.finish();
-  r.output_truncated = capture.truncated();
-  r.bytes_captured = capture.captured();
-  r.bytes_discarded = capture.discarded();
-  r.output_error = capture.sink_error();
+  capture.report(r);
   return r;
 }
 

@@ -366,10 +366,7 @@ ProcessResult run_process(const ProcessSpec& spec) {
   join_reader(out_thread.get(), stop_out);
   join_reader(err_thread.get(), stop_err);
   capture.finish();
-  r.output_truncated = capture.truncated();
-  r.bytes_captured = capture.captured();
-  r.bytes_discarded = capture.discarded();
-  r.output_error = capture.sink_error();
+  capture.report(r);
   return r;
 }
 

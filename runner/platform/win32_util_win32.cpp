@@ -98,7 +98,8 @@ Status error_status(const std::string& what, const std::string& path, DWORD code
     default:
       break;
   }
-  return Status::error(c, what + " " + path + ": " + error_text(code) + " (error " + std::to_string(code) + ")");
+  std::string cause = error_text(code) + " (error " + std::to_string(code) + ")";
+  return Status::error(c, what + " " + path + ": " + cause).with_cause(cause);
 }
 
 }  // namespace adrestore::platform::win32

@@ -198,9 +198,9 @@ Result<Fault> fault_from_json_unchecked(const nlohmann::json& j, const std::stri
   } else if (j.contains("journalFull")) {
     if (Status s = only({"journalFull", "taken"}); !s) return s;
     const nlohmann::json& k = j["journalFull"];
-    if (!k.is_object() || !k.contains("atRecord") || !k["atRecord"].is_number_unsigned() ||
-        k["atRecord"].get<std::uint64_t>() == 0) {
-      return Status::error(Code::invalid_input, path + ".journalFull.atRecord: a journal record number from 1");
+    if (!k.is_object() || !k.contains("atRecord") || !k["atRecord"].is_number_unsigned()) {
+      return Status::error(Code::invalid_input,
+                           path + ".journalFull.atRecord: a journal record number from 1, or 0 for the journal's header");
     }
     JournalFullFault c;
     c.at_record = k["atRecord"].get<std::uint64_t>();

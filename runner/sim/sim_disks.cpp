@@ -102,9 +102,7 @@ Result<std::unique_ptr<platform::File>> SimDisks::open(const WinPath& p, platfor
 }
 
 Status SimDisks::rename(const WinPath& from, const WinPath& to) {
-  if (m_lock_check) {
-    if (Status s = m_lock_check(from); !s) return s;
-  }
+  if (Status s = check_lock(from); !s) return s;
   auto a = host_path(from);
   if (!a) return a.status();
   auto b = host_path(to);
@@ -113,9 +111,7 @@ Status SimDisks::rename(const WinPath& from, const WinPath& to) {
 }
 
 Status SimDisks::remove(const WinPath& p) {
-  if (m_lock_check) {
-    if (Status s = m_lock_check(p); !s) return s;
-  }
+  if (Status s = check_lock(p); !s) return s;
   auto hp = host_path(p);
   if (!hp) return hp.status();
   return platform::remove_file(*hp);
@@ -134,33 +130,32 @@ Status SimDisks::sync_dir(const WinPath& dir) {
 }
 
 Status SimDisks::check_movable(const WinPath& file) {
-  if (m_lock_check) {
-    if (Status s = m_lock_check(file); !s) return s;
-  }
+  if (Status s = check_lock(file); !s) return s;
   auto hp = host_path(file);
   if (!hp) return hp.status();
   return platform::check_movable(*hp);
 }
 
+Status SimDisks::check_lock(const WinPath& file) const {
+  return m_lock_check ? m_lock_check(file) : Status::ok();
+}
+
 Result<std::uint64_t> SimDisks::free_bytes(const WinPath& dir) {
   // The host's file system under the world, asked at the nearest folder that exists.
-  WinPath at = dir;
-  while (!at.segments().empty()) {
-    auto st = stat(at);
-    if (st && st->type == platform::FileType::directory) break;
-    at = at.parent();
-  }
-  auto hp = host_path(at);
+  auto hp = host_path(dir);
   if (!hp) return hp.status();
   std::string probe = *hp;
-  while (!probe.empty()) {
+  for (;;) {
     auto st = platform::stat_nofollow(probe);
     if (st && st->type == platform::FileType::directory) break;
     const std::string up = platform::parent_dir(probe);
-    if (up == probe) break;
+    if (up == probe || probe == m_world) {
+      probe = m_world;
+      break;
+    }
     probe = up;
   }
-  auto host = platform::free_bytes(probe.empty() ? m_world : probe);
+  auto host = platform::free_bytes(probe);
   if (!host) return host.status();
   std::uint64_t bytes = *host;
   if (m_space_limit) {

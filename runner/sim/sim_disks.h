@@ -41,6 +41,8 @@ class SimDisks : public host::Disks {
   const std::string& world_dir() const { return m_world; }
 
  private:
+  Status check_lock(const WinPath& file) const;  // the locked faults, when set
+
   std::string m_world;
   WriteGate m_gate;
   SpaceLimit m_space_limit;

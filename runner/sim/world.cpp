@@ -27,7 +27,7 @@ Result<WorldState> load_state(const std::string& file) {
   }
   if (info->type != platform::FileType::regular) return Status::error(Code::invalid_input, file + ": not a regular file");
   if (info->size > k_max_world_bytes) {
-    return Status::error(Code::invalid_input, file + ": error: the file is " + format_bytes(info->size) +
+    return Status::error(Code::invalid_input, file + ": the file is " + format_bytes(info->size) +
                                                   "; a world file may hold at most " + format_bytes(k_max_world_bytes));
   }
   auto text = platform::read_file(file, k_max_world_bytes);

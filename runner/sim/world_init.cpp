@@ -215,8 +215,7 @@ Status load_world_overrides(const std::string& path, WorldOptions& options) {
   input::Diagnostics diags(path);
   input::Loaded loaded = input::load_yaml_file(path, diags);
   if (loaded.failure == input::LoadFailure::unreadable || loaded.failure == input::LoadFailure::not_yaml || !loaded.root) {
-    std::string msg;
-    for (const input::Diagnostic& d : diags.items()) msg += (msg.empty() ? "" : "\n") + input::format_text(d);
+    const std::string msg = diagnostics_text(diags);
     return Status::error(loaded.failure == input::LoadFailure::rejected ? Code::invalid_input : Code::usage,
                          msg.empty() ? path + ": cannot read the world overrides" : msg);
   }
@@ -231,11 +230,7 @@ Status load_world_overrides(const std::string& path, WorldOptions& options) {
   }
   if (ok) return Status::ok();
   diags.sort_and_dedupe();
-  std::string msg;
-  for (const input::Diagnostic& d : diags.items()) {
-    if (d.severity == input::Severity::error) msg += (msg.empty() ? "" : "\n") + input::format_text(d);
-  }
-  return Status::error(Code::invalid_input, msg);
+  return Status::error(Code::invalid_input, diagnostics_text(diags));
 }
 
 }  // namespace adrestore::sim

@@ -76,22 +76,9 @@ const input::SchemaChecker* world_schema() {
   return checker.get();
 }
 
-std::string join_diags(const input::Diagnostics& diags) {
-  std::vector<std::string> lines;
-  std::size_t shown = 0;
-  for (const input::Diagnostic& d : diags.items()) {
-    if (d.severity != input::Severity::error) continue;
-    if (++shown > 10) {
-      lines.push_back("... and " + std::to_string(diags.error_count() - 10) + " more");
-      break;
-    }
-    lines.push_back(input::format_text(d));
-  }
-  return join(lines, "\n");
-}
 
 Status semantic_error(const std::string& label, const std::string& path, const std::string& msg) {
-  return Status::error(Code::invalid_input, label + ": error: " + path + ": " + msg);
+  return Status::error(Code::invalid_input, label + ": " + path + ": " + msg);
 }
 
 Result<WinPath> path_at(const json& j, const std::string& label, const std::string& path) {
@@ -261,7 +248,7 @@ Result<WorldState> from_json(const json& j, const std::string& label) {
     for (const json& f : j["faults"]) {
       const std::string path = "faults[" + std::to_string(i++) + "]";
       auto fault = fault_from_json(f, path);
-      if (!fault) return Status::error(Code::invalid_input, label + ": error: " + fault.status().message());
+      if (!fault) return Status::error(Code::invalid_input, label + ": " + fault.status().message());
       w.faults.push_back(std::move(*fault));
     }
   }
@@ -401,13 +388,29 @@ Status check_world_json(const json& doc, const std::string& label) {
   if (!schema) return Status::error(Code::internal, "the built-in world schema cannot be loaded");
   input::Diagnostics diags(label);
   schema->check(to_node(doc), doc, diags);
-  if (diags.has_errors()) return Status::error(Code::internal, join_diags(diags));
+  if (diags.has_errors()) return Status::error(Code::internal, diagnostics_text(diags));
   return Status::ok();
+}
+
+std::string diagnostics_text(const input::Diagnostics& diags) {
+  std::vector<std::string> lines;
+  std::size_t shown = 0;
+  for (const input::Diagnostic& d : diags.items()) {
+    if (d.severity != input::Severity::error) continue;
+    if (++shown > 10) {
+      lines.push_back("... and " + std::to_string(diags.error_count() - 10) + " more");
+      break;
+    }
+    std::string line = d.file;
+    if (d.mark.line > 0) line += ":" + std::to_string(d.mark.line) + ":" + std::to_string(d.mark.column);
+    lines.push_back(line + ": " + (d.path.empty() ? "" : d.path + ": ") + d.message);
+  }
+  return join(lines, "\n");
 }
 
 Result<WorldState> parse_world_text(std::string_view text, const std::string& label) {
   if (text.size() > k_max_world_bytes) {
-    return Status::error(Code::invalid_input, label + ": error: the file is " + format_bytes(text.size()) +
+    return Status::error(Code::invalid_input, label + ": the file is " + format_bytes(text.size()) +
                                                   "; a world file may hold at most " + format_bytes(k_max_world_bytes));
   }
   if (!json_nests_within(text, k_max_world_depth)) {
@@ -423,16 +426,16 @@ Result<WorldState> parse_world_text(std::string_view text, const std::string& la
     const std::size_t cut = what.find("] ");
     if (cut != std::string::npos) what = what.substr(cut + 2);
     return Status::error(Code::invalid_input, label + ":" + std::to_string(lc.line) + ":" + std::to_string(lc.column) +
-                                                  ": error: not valid JSON: " + escape_for_terminal(what));
+                                                  ": not valid JSON: " + escape_for_terminal(what));
   } catch (const json::exception& e) {
     // Not a syntax error but still the text's fault, e.g. a number too large for a double (1e400).
     std::string what = e.what();
     const std::size_t cut = what.find("] ");
     if (cut != std::string::npos) what = what.substr(cut + 2);
-    return Status::error(Code::invalid_input, label + ": error: not valid JSON: " + escape_for_terminal(what));
+    return Status::error(Code::invalid_input, label + ": not valid JSON: " + escape_for_terminal(what));
   }
   if (!doc.is_object()) {
-    return Status::error(Code::invalid_input, label + ": error: a world file is a JSON object ({...}); found " +
+    return Status::error(Code::invalid_input, label + ": a world file is a JSON object ({...}); found " +
                                                   std::string(doc.type_name()));
   }
   const input::SchemaChecker* schema = world_schema();
@@ -449,12 +452,12 @@ Result<WorldState> parse_world_text(std::string_view text, const std::string& la
       if (marked.has_errors()) diags = marked;
     }
     diags.sort_and_dedupe();
-    return Status::error(Code::invalid_input, join_diags(diags));
+    return Status::error(Code::invalid_input, diagnostics_text(diags));
   }
   try {
     return from_json(doc, label);
   } catch (const json::exception& e) {
-    return Status::error(Code::invalid_input, label + ": error: a field has an unexpected type or value (" +
+    return Status::error(Code::invalid_input, label + ": a field has an unexpected type or value (" +
                                                   escape_for_terminal(e.what()) + ")");
   }
 }

@@ -13,10 +13,15 @@
 
 #include "base/status.h"
 #include "base/winpath.h"
+#include "input/diagnostic.h"
 #include "host/host.h"
 #include "ntds/api.h"
 #include "ntds/hresult.h"
 #include "sim/faults.h"
+
+namespace adrestore::plan {
+class Diagnostics;
+}
 
 namespace adrestore::sim {
 
@@ -189,6 +194,10 @@ nlohmann::json world_to_json(const WorldState& w);
 // leaves a world.json that it would refuse to load (a safety net behind the limits the
 // calls enforce themselves).
 Status check_world_json(const nlohmann::json& doc, const std::string& label);
+
+// World-file problems as a Status message: a "file:line:col: path: message" line per error,
+// at most 10. Without "error:", which the printer adds.
+std::string diagnostics_text(const input::Diagnostics& diags);
 
 // Parses and validates world.json text: size cap, JSON syntax, the schema
 // (schema/world.schema.json, messages like plan errors) and the semantic checks. `label` is

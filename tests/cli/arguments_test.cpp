@@ -31,6 +31,18 @@ TEST_SUITE("cli") {
     CHECK((r.out + r.err).find("/no-such-folder/plan.yaml: error: cannot read") != std::string::npos);
   }
 
+  TEST_CASE("--log-level moves the same verbosity as -v and -q") {
+    TempDir dir;
+    auto quiet = run_adrestore({"--log-level", "warn", "sim", "init", (dir.path() / "w1").string()});
+    REQUIRE_MESSAGE(quiet.exit_code == 0, quiet.err);
+    CHECK(quiet.out.empty());  // as -q: the summary of the new world is not printed
+    auto normal = run_adrestore({"--log-level", "info", "sim", "init", (dir.path() / "w2").string()});
+    REQUIRE_MESSAGE(normal.exit_code == 0, normal.err);
+    CHECK(normal.out.find("Created a simulated DC") != std::string::npos);
+    auto bad = run_adrestore({"--log-level", "loud", "schema"});
+    CHECK(bad.exit_code == 2);
+  }
+
   TEST_CASE("output lines end in a bare newline on every platform") {
     auto r = run_adrestore({"schema"});
     REQUIRE(r.exit_code == 0);

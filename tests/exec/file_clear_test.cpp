@@ -8,19 +8,15 @@
 #include "fault_disks.h"
 #include "sim/sim_disks.h"
 #include "support.h"
+#include "winpath_util.h"
 
 using namespace adrestore;
 using namespace adrestore::exec;
 using adrestore::testing::TempDir;
+using adrestore::testing::wp;
 namespace fs = std::filesystem;
 
 namespace {
-
-WinPath wp(const std::string& s) {
-  auto p = WinPath::parse(s);
-  REQUIRE_MESSAGE(p, s);
-  return *p;
-}
 
 // A simulated DC with E:\NTDS (ntds.dit, old.log) and F:\Logs (edb.chk, edb00001.log).
 struct ClearWorld {

@@ -8,21 +8,17 @@
 #include "fault_disks.h"
 #include "sim/sim_disks.h"
 #include "support.h"
+#include "winpath_util.h"
 
 using namespace adrestore;
 using namespace adrestore::exec;
 using adrestore::testing::TempDir;
+using adrestore::testing::wp;
 namespace fs = std::filesystem;
 
 namespace {
 
 constexpr std::uint64_t k_chunk = 64 * 1024;
-
-WinPath wp(const std::string& s) {
-  auto p = WinPath::parse(s);
-  REQUIRE_MESSAGE(p, s);
-  return *p;
-}
 
 std::string random_bytes(std::size_t n, unsigned seed) {
   std::mt19937 rng(seed);

@@ -69,6 +69,33 @@ TEST_SUITE("exec") {
     }
   }
 
+  TEST_CASE("a journal that cannot be created on a full disk fails the run (exit 3), not refuses it, and changes "
+            "nothing") {
+    MatrixWorld w(quick_options());
+    w.add_faults(nlohmann::json::array({{{"journalFull", {{"atRecord", 0}}}}}));
+    const RunResult r = w.run();
+    CHECK_MESSAGE(r.exit_code == 3, r.err);
+    CHECK_MESSAGE(contains(r.err, "cannot start a run"), r.err);
+    CHECK_MESSAGE(contains(r.err, "no space left on device"), r.err);
+    CHECK_FALSE(std::filesystem::exists(exec::journal_path(w.state.string())));
+    CHECK(restore_calls(w).empty());
+    CHECK(w.destination() == w.destination_before);
+    // The fault is taken: with space freed, the same command starts the run.
+    const RunResult again = w.run();
+    REQUIRE_MESSAGE(again.exit_code == 0, again.err);
+    check_restored(w);
+  }
+
+  TEST_CASE("a state directory that cannot be created is an I/O failure (exit 3), not a usage error") {
+    MatrixWorld w(quick_options());
+    std::filesystem::remove_all(w.state);
+    write_file(w.state, "a file where the state directory should be\n");
+    const RunResult r = w.run();
+    CHECK_MESSAGE(r.exit_code == 3, r.err);
+    CHECK_MESSAGE(contains(r.err, "cannot create the state directory"), r.err);
+    CHECK(restore_calls(w).empty());
+  }
+
   TEST_CASE("AD DS started while the pre hooks ran: restore.prepare refuses before DsRestorePrepare, and nothing "
             "changes") {
     MatrixOptions o = quick_options();
@@ -77,9 +104,20 @@ TEST_SUITE("exec") {
         "#!/bin/sh\nexec '" + binary_path() + "' sim boot \"$ADRESTORE_STATE_DIR/../world\" --normal\n";
     o.plan_spec_extra = "  hooks:\n    pre:\n      - {name: boot-normal, run: ['C:\\Tools\\boot-normal.exe']}\n";
     MatrixWorld w(o);
-    const RunResult r = w.run();
+    const std::filesystem::path events = w.tmp / "events.jsonl";
+    const RunResult r = w.run({"--events", events.string()});
     CHECK_MESSAGE(r.exit_code == 5, r.err);
     CHECK_MESSAGE(contains(r.err, "AD DS is running on DC01 again"), r.err);
+    CHECK_MESSAGE(contains(r.err, "error: restore.prepare: "), r.err);
+    // The printer says "error:"; the event keeps the step and the message apart.
+    const std::vector<std::string> lines = lines_of(events);
+    REQUIRE_FALSE(lines.empty());
+    const nlohmann::json finished = nlohmann::json::parse(lines.back());
+    CHECK(finished.at("type") == "run-finished");
+    CHECK(finished.at("step") == "restore.prepare");
+    const std::string message = finished.at("message").get<std::string>();
+    CHECK(contains(message, "AD DS is running on DC01 again"));
+    CHECK_FALSE(contains(message, "error:"));
     const exec::RunState rs = w.run_state();
     REQUIRE(rs.failed_step.has_value());
     CHECK(*rs.failed_step == "restore.prepare");

@@ -8,19 +8,15 @@
 #include "fault_disks.h"
 #include "sim/sim_disks.h"
 #include "support.h"
+#include "winpath_util.h"
 
 using namespace adrestore;
 using namespace adrestore::exec;
 using adrestore::testing::TempDir;
+using adrestore::testing::wp;
 namespace fs = std::filesystem;
 
 namespace {
-
-WinPath wp(const std::string& s) {
-  auto p = WinPath::parse(s);
-  REQUIRE_MESSAGE(p, s);
-  return *p;
-}
 
 // C:\Windows\NTDS holds an old database (1000 bytes) and a log; the restore brings a
 // 4000-byte ntds.dit and a 500-byte log there.

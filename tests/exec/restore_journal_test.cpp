@@ -10,20 +10,16 @@
 #include "exec/journal.h"
 #include "sim/sim_disks.h"
 #include "support.h"
+#include "winpath_util.h"
 
 using namespace adrestore;
 using namespace adrestore::exec;
 using adrestore::testing::TempDir;
+using adrestore::testing::wp;
 
 namespace {
 
 constexpr std::uint64_t k_chunk = 64 * 1024;
-
-WinPath wp(const std::string& s) {
-  auto p = WinPath::parse(s);
-  REQUIRE_MESSAGE(p, s);
-  return *p;
-}
 
 CopyCallbacks journaling(JournalWriter& j, int crash_at_chunk = -1) {
   CopyCallbacks cb;

@@ -23,6 +23,9 @@ TEST_SUITE("input") {
     const auto missing = input::read_capped_file((dir / "missing.yaml").string(), 100);
     REQUIRE_FALSE(missing.is_ok());
     CHECK(missing.status().message().find("cannot read") != std::string::npos);
+    // The operating system's code, not a usage error; the caller names the path.
+    CHECK(missing.status().code() == Code::not_found);
+    CHECK(missing.status().message().find(dir.path().string()) == std::string::npos);
     const auto folder = input::read_capped_file(dir.path().string(), 100);
     REQUIRE_FALSE(folder.is_ok());
     CHECK(folder.status().message().find("is a directory") != std::string::npos);

@@ -178,6 +178,12 @@ TEST_SUITE("platform") {
     REQUIRE_FALSE(f.is_ok());
     CHECK(f.status().code() == Code::not_found);
     CHECK(f.status().message().find("cannot open " + path + ": ") == 0);
+    // The operating system's words are a field of their own, so nobody cuts them out.
+    const std::string& cause = f.status().cause();
+    CHECK_FALSE(cause.empty());
+    CHECK(cause.find(path) == std::string::npos);
+    CHECK(f.status().message() == "cannot open " + path + ": " + cause);
+    CHECK(f.status().with_context("reading the plan").cause() == cause);
   }
 
   TEST_CASE("create_dirs makes every missing level and list_dir lists them sorted") {

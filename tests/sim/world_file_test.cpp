@@ -77,7 +77,7 @@ TEST_SUITE("sim") {
     std::string text = minimal_world();
     text.replace(text.find("\"DC01\""), 6, "5");
     const std::string msg = error_of(text);
-    CHECK(has(msg, "world.json:3:9: error: dc: expected a host name such as DC01"));
+    CHECK(has(msg, "world.json:3:9: dc: expected a host name such as DC01"));
     CHECK(has(msg, "found the number 5"));
 
     std::string t2 = minimal_world();

@@ -117,10 +117,10 @@ readFragment: 10000
     const Status s = apply_yaml("dc: DC01\ndsrm: maybe\nfautls: []\n", o);
     REQUIRE_FALSE(s.is_ok());
     CHECK(s.code() == Code::invalid_input);
-    CHECK(s.message().find(":2:7: error: dsrm: expected true or false") != std::string::npos);
+    CHECK(s.message().find(":2:7: dsrm: expected true or false") != std::string::npos);
     CHECK(s.message().find("unknown field 'fautls'; did you mean 'faults'?") != std::string::npos);
     const Status f = apply_yaml("faults:\n  - {call: DsRestorePrepare, hresult: hrNope}\n", o);
-    CHECK(f.message().find(":2:5: error: faults[0].hresult: 'hrNope' is not a known HRESULT") != std::string::npos);
+    CHECK(f.message().find(":2:5: faults[0].hresult: 'hrNope' is not a known HRESULT") != std::string::npos);
     const Status p = apply_yaml("ntds: {database: 'E:\\NTDS\\..\\x.dit'}\n", o);
     CHECK(p.message().find("ntds.database") != std::string::npos);
     const Status alias = apply_yaml("a: &x 1\nb: *x\n", o);
