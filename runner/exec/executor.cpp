@@ -59,15 +59,24 @@ RunOutcome journal_outcome_of(Outcome o) {
   return RunOutcome::failed;
 }
 
+namespace {
+
+JournalWriter::Clock journal_clock(const ExecEnv& env) {
+  if (!env.now_unix) return JournalWriter::system_clock_ms;
+  return [now = env.now_unix] { return now() * 1000; };
+}
+
+}  // namespace
+
 ExecResult run_plan(const plan::Plan& plan, const graph::StepGraph& graph, ExecEnv& env, const ExecOptions& options) {
-  if (auto existing = platform::stat_nofollow(journal_path(options.state_dir));
+  if (auto existing = env.fs.stat(journal_path(options.state_dir));
       existing && existing->type != platform::FileType::missing) {
     return {Outcome::refused, {},
             options.state_dir + " already holds a run; continue it with 'adrestore resume --state " + options.state_dir +
                 "', look at it with 'adrestore status --state " + options.state_dir +
                 "', or start a new run with another --state"};
   }
-  auto writer = JournalWriter::create(options.state_dir);
+  auto writer = JournalWriter::create(options.state_dir, journal_clock(env), env.fs);
   if (!writer) {
     return {Outcome::refused, {}, "cannot start a run in " + options.state_dir + ": " + writer.status().message()};
   }
@@ -78,7 +87,7 @@ ExecResult run_plan(const plan::Plan& plan, const graph::StepGraph& graph, ExecE
 ExecResult resume_plan(const plan::Plan& plan, const graph::StepGraph& graph, ExecEnv& env,
                        const ExecOptions& options) {
   JournalContents previous;
-  auto writer = JournalWriter::open(options.state_dir, &previous);
+  auto writer = JournalWriter::open(options.state_dir, &previous, journal_clock(env), env.fs);
   if (!writer) {
     const Code c = writer.status().code();
     return {c == Code::not_found ? Outcome::refused : Outcome::failed, {},

@@ -8,7 +8,6 @@
 // - Files are opened with every FILE_SHARE_* flag so that, as on POSIX, an open file can be
 //   renamed over or removed (removal completes when the last handle closes).
 #include <algorithm>
-#include <random>
 
 #include "platform/fs.h"
 #include "platform/win32.h"
@@ -184,7 +183,9 @@ bool read_mapped(const std::function<void()>& read) {
   return true;
 }
 
-Result<FileInfo> stat_nofollow(const std::string& path) {
+namespace {
+
+Result<FileInfo> stat_impl(const std::string& path) {
   auto wpath = long_path(path, "cannot stat");
   if (!wpath) return wpath.status();
   FileInfo info;
@@ -224,7 +225,8 @@ Result<FileInfo> stat_nofollow(const std::string& path) {
   return info;
 }
 
-Result<std::unique_ptr<File>> File::open(const std::string& path, Mode mode) {
+Result<std::unique_ptr<File>> open_impl(const std::string& path, File::Mode mode) {
+  using Mode = File::Mode;
   auto wpath = long_path(path, "cannot open");
   if (!wpath) return wpath.status();
   DWORD access = 0;
@@ -271,7 +273,7 @@ Result<std::unique_ptr<File>> File::open(const std::string& path, Mode mode) {
   return std::unique_ptr<File>(std::move(file));
 }
 
-Result<std::uint64_t> free_bytes(const std::string& path) {
+Result<std::uint64_t> free_bytes_impl(const std::string& path) {
   auto w = long_path(path, "cannot ask the free space of");
   if (!w) return w.status();
   ULARGE_INTEGER avail{};
@@ -281,7 +283,7 @@ Result<std::uint64_t> free_bytes(const std::string& path) {
   return static_cast<std::uint64_t>(avail.QuadPart);
 }
 
-Status check_movable(const std::string& path) {
+Status check_movable_impl(const std::string& path) {
   auto w = long_path(path, "cannot open");
   if (!w) return w.status();
   // DELETE with no sharing: fails while any other process has the file open.
@@ -291,9 +293,9 @@ Status check_movable(const std::string& path) {
   return Status::ok();
 }
 
-Status sync_dir(const std::string& dir) {
+Status sync_dir_impl(const std::string& dir) {
   const std::string d = dir.empty() ? "." : dir;
-  auto info = stat_nofollow(d);
+  auto info = stat_impl(d);
   if (!info) return info.status();
   if (info->type != FileType::directory) {
     return Status::error(info->type == FileType::missing ? Code::not_found : Code::io,
@@ -303,7 +305,7 @@ Status sync_dir(const std::string& dir) {
   return Status::ok();
 }
 
-Status remove_file(const std::string& path) {
+Status remove_impl(const std::string& path) {
   auto wpath = long_path(path, "cannot remove");
   if (!wpath) return wpath.status();
   Handle h(::CreateFileW(wpath->c_str(), DELETE | FILE_READ_ATTRIBUTES, k_share_all, nullptr, OPEN_EXISTING,
@@ -321,7 +323,7 @@ Status remove_file(const std::string& path) {
   return Status::ok();
 }
 
-Status rename_durable(const std::string& from, const std::string& to) {
+Status rename_impl(const std::string& from, const std::string& to) {
   auto wfrom = long_path(from, "cannot rename");
   if (!wfrom) return wfrom.status();
   auto wto = long_path(to, "cannot rename");
@@ -332,60 +334,19 @@ Status rename_durable(const std::string& from, const std::string& to) {
   return Status::ok();
 }
 
-Status write_file_durable(const std::string& path, const std::string& data) {
-  // On any failure the temporary file is removed best-effort: the error that counts is the
-  // write's or the rename's, and a leftover .tmp-N file is harmless.
-  static thread_local std::mt19937_64 rng{std::random_device{}()};
-  const std::string tmp = path + ".tmp-" + std::to_string(rng() % 1000000000ULL);
-  {
-    auto f = File::open(tmp, File::Mode::write_new);
-    if (!f) return f.status();
-    Status s = (*f)->write_all(data.data(), data.size());
-    if (s) s = (*f)->sync();
-    if (s) s = (*f)->close();
-    if (!s) {
-      f->reset();
-      (void)remove_file(tmp);
-      return s;
-    }
-  }
-  auto wtmp = long_path(tmp, "cannot rename");
-  auto wpath = long_path(path, "cannot rename onto");
-  if (!wtmp || !wpath) {
-    (void)remove_file(tmp);
-    return wtmp ? wpath.status() : wtmp.status();
-  }
-  if (!::MoveFileExW(wtmp->c_str(), wpath->c_str(), MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)) {
-    const DWORD err = ::GetLastError();
-    (void)remove_file(tmp);
-    return error_status("cannot rename onto", path, err);
-  }
-  return Status::ok();
-}
-
-Status create_dirs(const std::string& path) {
-  if (path.empty()) return Status::ok();
-  auto info = stat_nofollow(path);
-  if (!info) return info.status();
-  if (info->type == FileType::directory) return Status::ok();
-  if (info->type != FileType::missing) return Status::error(Code::io, path + " exists and is not a directory");
-  const std::string parent = parent_dir(path);
-  if (!parent.empty() && parent != path) {
-    Status s = create_dirs(parent);
-    if (!s) return s;
-  }
+Status make_dir_impl(const std::string& path) {
   auto wpath = long_path(path, "cannot create directory");
   if (!wpath) return wpath.status();
   if (!::CreateDirectoryW(wpath->c_str(), nullptr)) {
     const DWORD err = ::GetLastError();
     if (err != ERROR_ALREADY_EXISTS) return error_status("cannot create directory", path, err);
-    auto again = stat_nofollow(path);  // lost a race: fine if the winner made a directory
+    auto again = stat_impl(path);  // lost a race: fine if the winner made a directory
     if (!again || again->type != FileType::directory) return error_status("cannot create directory", path, err);
   }
   return Status::ok();
 }
 
-Result<std::vector<std::string>> list_dir(const std::string& path) {
+Result<std::vector<std::string>> list_impl(const std::string& path) {
   auto wpath = long_path(path, "cannot list");
   if (!wpath) return wpath.status();
   std::wstring pattern = *wpath;
@@ -399,7 +360,7 @@ Result<std::vector<std::string>> list_dir(const std::string& path) {
     const DWORD err = ::GetLastError();
     // An empty root folder has no "." entry, so the search finds nothing at all.
     if (err == ERROR_FILE_NOT_FOUND) {
-      auto info = stat_nofollow(path);
+      auto info = stat_impl(path);
       if (info && info->type == FileType::directory) return names;
     }
     return error_status("cannot list", path, err);
@@ -412,6 +373,26 @@ Result<std::vector<std::string>> list_dir(const std::string& path) {
   if (err != ERROR_NO_MORE_FILES) return error_status("cannot list", path, err);
   std::sort(names.begin(), names.end());
   return names;
+}
+
+class Win32FileSystem : public FileSystem {
+ public:
+  Result<std::unique_ptr<File>> open(const std::string& path, File::Mode mode) override { return open_impl(path, mode); }
+  Result<FileInfo> stat(const std::string& path) override { return stat_impl(path); }
+  Result<std::vector<std::string>> list(const std::string& dir) override { return list_impl(dir); }
+  Status rename(const std::string& from, const std::string& to) override { return rename_impl(from, to); }
+  Status sync_dir(const std::string& dir) override { return sync_dir_impl(dir); }
+  Status make_dir(const std::string& path) override { return make_dir_impl(path); }
+  Status remove(const std::string& path) override { return remove_impl(path); }
+  Result<std::uint64_t> free_bytes(const std::string& path) override { return free_bytes_impl(path); }
+  Status check_movable(const std::string& path) override { return check_movable_impl(path); }
+};
+
+}  // namespace
+
+FileSystem& system_fs() {
+  static Win32FileSystem fs;
+  return fs;
 }
 
 namespace {

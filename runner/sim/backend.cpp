@@ -5,7 +5,7 @@
 
 namespace adrestore::sim {
 
-Result<SimBackend> open_sim_backend(const std::string& world_dir) {
+Result<SimBackend> open_sim_backend(const std::string& world_dir, platform::FileSystem& fs) {
   std::string dir = world_dir;
   if (dir.empty()) {
     const char* env = std::getenv("ADRESTORE_SIM_WORLD");
@@ -15,13 +15,13 @@ Result<SimBackend> open_sim_backend(const std::string& world_dir) {
     return Status::error(Code::usage, "no simulated world given: pass --world DIR or set ADRESTORE_SIM_WORLD "
                                       "(make one with 'adrestore sim init DIR')");
   }
-  auto world = World::open(dir);
+  auto world = World::open(dir, fs);
   if (!world) return world.status();
   SimBackend b;
   b.world = *world;
   b.api = std::make_unique<SimApi>(b.world);
   b.host = std::make_unique<SimHost>(b.world);
-  b.disks = std::make_unique<host::SimDisks>(dir);
+  b.disks = std::make_unique<host::SimDisks>(dir, fs);
   b.world->attach_disk_faults(*b.disks);
   return b;
 }

@@ -22,7 +22,8 @@ struct SimBackend {
 
 // Opens the world in `world_dir` (validating world.json). An empty dir uses
 // $ADRESTORE_SIM_WORLD; with neither, a usage error.
-Result<SimBackend> open_sim_backend(const std::string& world_dir);
+// Everything in it works through `fs`.
+Result<SimBackend> open_sim_backend(const std::string& world_dir, platform::FileSystem& fs = platform::system_fs());
 
 // The host path behind `path` for a command: a Windows path (D:\Backups\DC01) is a path in
 // the world; anything else is a host path, as given.
