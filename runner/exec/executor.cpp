@@ -69,8 +69,11 @@ JournalWriter::Clock journal_clock(const ExecEnv& env) {
 }  // namespace
 
 ExecResult run_plan(const plan::Plan& plan, const graph::StepGraph& graph, ExecEnv& env, const ExecOptions& options) {
-  if (auto existing = env.fs.stat(journal_path(options.state_dir));
-      existing && existing->type != platform::FileType::missing) {
+  const std::string path = journal_path(options.state_dir);
+  // A journal without a record is a run that died while starting (the power went before its
+  // run-started record was durable): nothing happened yet, so the run starts afresh.
+  if (auto j = read_journal(path, env.fs); j && j->records.empty()) (void)env.fs.remove(path);
+  if (auto existing = env.fs.stat(path); existing && existing->type != platform::FileType::missing) {
     return {Outcome::refused, {},
             options.state_dir + " already holds a run; continue it with 'adrestore resume --state " + options.state_dir +
                 "', look at it with 'adrestore status --state " + options.state_dir +
@@ -95,7 +98,12 @@ ExecResult resume_plan(const plan::Plan& plan, const graph::StepGraph& graph, Ex
   }
   for (const std::string& w : previous.warnings) env.observer.on_event({"warning", {}, {}, w, {}});
   const JournalState& js = (*writer)->state();
-  if (!js.run()) return {Outcome::refused, {}, "the journal in " + options.state_dir + " has no run-started record"};
+  if (!js.run()) {
+    return {Outcome::refused, {},
+            "the journal in " + options.state_dir +
+                " has no run-started record: the run died while starting and nothing happened yet; start it again "
+                "with 'adrestore run'"};
+  }
   if (js.run()->plan_name != plan.name.value) {
     return {Outcome::refused, {},
             "the journal in " + options.state_dir + " belongs to plan '" + js.run()->plan_name + "', not '" +
