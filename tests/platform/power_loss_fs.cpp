@@ -295,8 +295,29 @@ Status PowerLossFs::sync_dir(const std::string& dir) {
   if (pass_syncs) {
     if (Status s = m_inner.sync_dir(dir); !s) return s;
   }
+  commit_renames(d);
   m_dirty_dirs.erase(d);
   return Status::ok();
+}
+
+// A rename between two directories is one metadata operation (journaling file systems
+// and NTFS commit it whole): once either directory is synced, the entry has left the one
+// and arrived in the other.
+void PowerLossFs::commit_renames(const std::string& dir) {
+  auto synced = m_dirty_dirs.find(dir);
+  for (auto& [other, entries] : m_dirty_dirs) {
+    if (other == dir) continue;
+    for (auto it = entries.begin(); it != entries.end();) {
+      const std::string live = live_path_of(it->second, {});
+      const bool moved_here = !live.empty() && platform::parent_dir(live) == dir;
+      it = moved_here ? entries.erase(it) : std::next(it);
+    }
+    if (synced == m_dirty_dirs.end()) continue;
+    for (const auto& [name, id] : synced->second) {
+      const std::string live = live_path_of(id, {});
+      if (!live.empty() && platform::parent_dir(live) == other) entries[live.substr(other.size() + 1)] = id;
+    }
+  }
 }
 
 Status PowerLossFs::make_dir(const std::string& path) {

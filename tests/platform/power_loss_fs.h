@@ -8,7 +8,8 @@
 //  - an entry created, renamed or removed in a directory since that directory's last
 //    sync_dir() is undone: a new file is gone, a renamed one is back under its old name, a
 //    removed or replaced one is back with its durable content (ALICE's rules for ext4 and
-//    friends: a file's fsync does not make its name durable).
+//    friends: a file's fsync does not make its name durable). A rename between two
+//    directories is atomic: a sync of either one makes it durable in both.
 //
 // It models one disk under `root`; paths elsewhere pass through untracked, and so do paths
 // for which `untracked` says so (a simulator's evidence log that stands for an outside
@@ -91,6 +92,7 @@ class PowerLossFs : public platform::FileSystem {
   std::string live_path_of(int inode, const std::string& fallback) const;
   void touch_dir(const std::string& dir);  // before an entry of `dir` changes
   Status sync_point(const std::string& what);
+  void commit_renames(const std::string& dir);  // at a sync of `dir`
   // Called by TrackedFile, with the file's inode; false once the power is gone.
   Status file_write(int inode, int generation, const std::string& path, std::uint64_t off, const char* p,
                     std::size_t n, platform::File& inner);

@@ -87,6 +87,22 @@ TEST_SUITE("platform") {
     CHECK(d.content("new.tmp") == "new content");
   }
 
+  TEST_CASE("a rename into another directory is atomic: syncing either directory keeps it whole") {
+    for (const char* synced : {"from", "to"}) {
+      Disk d;
+      REQUIRE(platform::create_dirs(d.fs, d.at("from")));
+      REQUIRE(platform::create_dirs(d.fs, d.at("to")));
+      d.put("from/f", "moved", true);
+      REQUIRE(d.fs.sync_dir(d.at("from")));
+      REQUIRE(d.fs.rename(d.at("from/f"), d.at("to/f")));
+      REQUIRE(d.fs.sync_dir(d.at(synced)));
+      REQUIRE(d.fs.power_cut(PowerLossFs::Mode::lose));
+      CAPTURE(synced);
+      CHECK_FALSE(d.exists("from/f"));
+      CHECK(d.content("to/f") == "moved");
+    }
+  }
+
   TEST_CASE("write_file_durable survives a power cut right after it returns") {
     Disk d;
     d.put("w", "before", true);
