@@ -42,9 +42,21 @@ RunOutcome journal_outcome_of(Outcome o) {
   return RunOutcome::failed;
 }
 
+namespace {
+
+JournalWriter::Clock journal_clock(const ExecEnv& env) {
+  if (!env.now_unix) return JournalWriter::system_clock_ms;
+  return [now = env.now_unix] { return now() * 1000; };
+}
+
+}  // namespace
+
 ExecResult run_plan(const plan::Plan& plan, const graph::StepGraph& graph, ExecEnv& env, const ExecOptions& options) {
-  if (auto existing = platform::stat_nofollow(journal_path(options.state_dir));
-      existing && existing->type != platform::FileType::missing) {
+  const std::string path = journal_path(options.state_dir);
+  // A journal without a record is a run that died while starting (the power went before its
+  // run-started record was durable): nothing happened yet, so the run starts afresh.
+  if (auto j = read_journal(path, env.fs); j && j->records.empty()) (void)env.fs.remove(path);
+  if (auto existing = env.fs.stat(path); existing && existing->type != platform::FileType::missing) {
     return {Outcome::refused, {},
             options.state_dir + " already holds a run; continue it with 'adrestore resume --state " + options.state_dir +
                 "', look at it with 'adrestore status --state " + options.state_dir +
@@ -52,7 +64,8 @@ ExecResult run_plan(const plan::Plan& plan, const graph::StepGraph& graph, ExecE
   }
   // Record 0 is the journal's header: the simulator's journalFull fault can fail its write.
   Status header_fault = env.faults.before_record(0);
-  auto writer = header_fault ? JournalWriter::create(options.state_dir) : Result<std::unique_ptr<JournalWriter>>(header_fault);
+  auto writer = header_fault ? JournalWriter::create(options.state_dir, journal_clock(env), env.fs)
+                             : Result<std::unique_ptr<JournalWriter>>(header_fault);
   if (!writer) {
     // A full disk or an I/O error is a failure (nothing changed), not a refusal: no check said no.
     return {Outcome::failed, {}, "cannot start a run in " + options.state_dir + ": " + writer.status().message()};
@@ -66,7 +79,10 @@ ExecResult resume_plan(const plan::Plan& plan, const graph::StepGraph& graph, Ex
   for (const std::string& w : warnings) env.observer.on_event({EventType::warning, {}, EventOutcome::none, w, {}});
   const RunState& js = journal->state();
   if (js.records == 0) {
-    return {Outcome::refused, {}, "the journal in " + options.state_dir + " has no run-started record"};
+    return {Outcome::refused, {},
+            "the journal in " + options.state_dir +
+                " has no run-started record: the run died while starting and nothing happened yet; start it again "
+                "with 'adrestore run'"};
   }
   if (js.run.plan_name != plan.name.value) {
     return {Outcome::refused, {},

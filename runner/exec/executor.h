@@ -28,6 +28,7 @@
 #include "host/host.h"
 #include "ntds/api.h"
 #include "plan/model.h"
+#include "platform/fs.h"
 
 namespace adrestore::exec {
 
@@ -40,6 +41,16 @@ struct ExecEnv {
   std::atomic<bool>& cancel;
   ProgramResolver resolve_program;
   std::function<std::int64_t()> now_unix = nullptr;  // defaults to the system clock
+  // The state directory's file system: the journal and hook logs. The DC's files go
+  // through `disks`, which holds a FileSystem of its own (the same one in a test).
+  platform::FileSystem& fs = platform::system_fs();
+  // Environment variables (credentials' env:NAME); defaults to the process environment.
+  std::function<std::optional<std::string>(const std::string& name)> env_var = nullptr;
+  // The environment hooks inherit (NAME=value); defaults to the process environment.
+  std::function<std::vector<std::string>()> environment = nullptr;
+  // The password prompt (credentials' prompt): false when there is no terminal to ask on;
+  // defaults to the terminal without echo.
+  std::function<bool(const std::string& prompt, std::string& out)> read_secret = nullptr;
 };
 
 struct ExecOptions {

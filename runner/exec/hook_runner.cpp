@@ -177,9 +177,10 @@ HookResult run_hook(const plan::Hook& hook, const HookContext& ctx, const HookRu
 
   // No log, no hook: a hook whose output cannot be kept would run unaccountably.
   std::unique_ptr<platform::FileOutputSink> file;
-  Status opened = platform::create_dirs(platform::parent_dir(result.log_path));
+  platform::FileSystem& fs = opts.fs ? *opts.fs : platform::system_fs();
+  Status opened = platform::create_dirs(fs, platform::parent_dir(result.log_path));
   if (opened) {
-    auto f = platform::FileOutputSink::open_append(result.log_path);
+    auto f = platform::FileOutputSink::open_append(result.log_path, fs);
     if (f) {
       file = std::move(*f);
     } else {

@@ -67,6 +67,7 @@ struct HookRunOptions {
   std::chrono::milliseconds kill_grace{500};
   const std::atomic<bool>* cancel = nullptr;  // Ctrl-C: stop the hook, outcome cancelled
   platform::ProcessRunner* runner = nullptr;  // null: platform::system_process_runner()
+  platform::FileSystem* fs = nullptr;         // of the hook log; null: platform::system_fs()
 };
 
 enum class HookOutcome { succeeded, failed, timed_out, cancelled, spawn_failed };

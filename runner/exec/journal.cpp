@@ -233,14 +233,14 @@ Result<JournalContents> parse_journal(std::string_view bytes, const std::string&
   return std::move(s.contents);
 }
 
-Result<JournalContents> read_journal(const std::string& path) {
-  auto info = platform::stat_nofollow(path);
+Result<JournalContents> read_journal(const std::string& path, platform::FileSystem& fs) {
+  auto info = fs.stat(path);
   if (!info) return info.status();
   if (info->type == platform::FileType::missing) return Status::error(Code::not_found, "no journal at " + path);
   if (info->type != platform::FileType::regular) {
     return Status::error(Code::corrupt, path + " is not a regular file; adrestore never follows links");
   }
-  auto bytes = platform::read_file(path, k_journal_max_size);
+  auto bytes = platform::read_file(fs, path, k_journal_max_size);
   if (!bytes) return bytes.status();
   return parse_journal(*bytes, path);
 }
@@ -253,17 +253,18 @@ std::int64_t JournalWriter::system_clock_ms() {
 JournalWriter::JournalWriter(std::string path, std::unique_ptr<platform::File> file, Clock clock)
     : m_path(std::move(path)), m_file(std::move(file)), m_clock(std::move(clock)) {}
 
-Result<std::unique_ptr<JournalWriter>> JournalWriter::create(const std::string& state_dir, Clock clock) {
+Result<std::unique_ptr<JournalWriter>> JournalWriter::create(const std::string& state_dir, Clock clock,
+                                                             platform::FileSystem& fs) {
   const std::string path = journal_path(state_dir);
-  auto f = platform::File::open(path, platform::File::Mode::write_new);
+  auto f = fs.open(path, platform::File::Mode::write_new);
   if (!f) return f.status().with_context("cannot create the journal");
   const std::string header = encode_header();
   Status s = (*f)->write_all(header.data(), header.size());
   if (s) s = (*f)->sync();
-  if (s) s = platform::sync_dir(state_dir);
+  if (s) s = fs.sync_dir(state_dir);
   if (!s) {
     f->reset();
-    (void)platform::remove_file(path);
+    (void)fs.remove(path);
     return s.with_context("cannot create the journal");
   }
   std::unique_ptr<JournalWriter> w(new JournalWriter(path, std::move(*f), std::move(clock)));
@@ -273,11 +274,11 @@ Result<std::unique_ptr<JournalWriter>> JournalWriter::create(const std::string& 
 }
 
 Result<std::unique_ptr<JournalWriter>> JournalWriter::open(const std::string& state_dir, JournalContents* read_out,
-                                                           Clock clock) {
+                                                           Clock clock, platform::FileSystem& fs) {
   const std::string path = journal_path(state_dir);
-  auto contents = read_journal(path);
+  auto contents = read_journal(path, fs);
   if (!contents) return contents.status();
-  auto f = platform::File::open(path, platform::File::Mode::read_write);
+  auto f = fs.open(path, platform::File::Mode::read_write);
   if (!f) return f.status().with_context("cannot open the journal");
   std::unique_ptr<JournalWriter> w(new JournalWriter(path, std::move(*f), std::move(clock)));
   Status s;

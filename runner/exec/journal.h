@@ -62,7 +62,7 @@ struct JournalScan {
 JournalScan scan_journal(std::string_view bytes, const std::string& name);
 Result<JournalContents> parse_journal(std::string_view bytes, const std::string& name);
 // Reads and checks the file; Code::not_found when there is no journal.
-Result<JournalContents> read_journal(const std::string& path);
+Result<JournalContents> read_journal(const std::string& path, platform::FileSystem& fs = platform::system_fs());
 
 // The bytes of one record's frame (for the writer and for tests that build journals).
 std::string encode_frame(const Record& r, std::uint32_t back_link, std::uint32_t* frame_link_out);
@@ -76,11 +76,14 @@ class JournalWriter {
   static std::int64_t system_clock_ms();
 
   // Creates <state_dir>/journal, which must not exist yet (the state directory must).
-  static Result<std::unique_ptr<JournalWriter>> create(const std::string& state_dir, Clock clock = system_clock_ms);
+  // Both work through `fs` (the run's ExecEnv::fs).
+  static Result<std::unique_ptr<JournalWriter>> create(const std::string& state_dir, Clock clock = system_clock_ms,
+                                                       platform::FileSystem& fs = platform::system_fs());
   // Opens an existing journal to continue it: reads and checks it, cuts off a torn tail
   // (durably, reported in `read_out->warnings`) and positions after the last record.
   static Result<std::unique_ptr<JournalWriter>> open(const std::string& state_dir, JournalContents* read_out,
-                                                     Clock clock = system_clock_ms);
+                                                     Clock clock = system_clock_ms,
+                                                     platform::FileSystem& fs = platform::system_fs());
 
   // Checks the record against the journal's state (the reader's rules, so the writer never
   // writes what the reader would refuse), stamps seq and time, writes it and flushes it.

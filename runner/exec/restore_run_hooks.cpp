@@ -16,10 +16,11 @@ RestoreRun::StepResult RestoreRun::run_hook(const graph::Step& step) {
   HookRunOptions ho;
   ho.resolve_program = m_env.resolve_program;
   ho.resolve_dir = disks_dir_resolver(m_env.disks);
-  ho.base_env = platform::current_environment();
+  ho.base_env = m_env.environment ? m_env.environment() : platform::current_environment();
   ho.secrets = m_secrets;
   ho.output_cap = m_opt.hook_log_cap;
   ho.cancel = &m_env.cancel;
+  ho.fs = &m_env.fs;
   const HookResult r = exec::run_hook(*hook, ctx, ho);
   platform::secure_wipe(ho.secrets);  // the hook's copy of the DSRM password
 

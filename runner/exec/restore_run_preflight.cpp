@@ -44,7 +44,7 @@ RestoreRun::StepResult RestoreRun::preflight_privilege() {
 
 RestoreRun::StepResult RestoreRun::preflight_credentials() {
   const plan::Credentials& c = *m_plan.credentials;
-  auto password = read_password(c, m_opt.interactive);
+  auto password = read_password(c, m_opt.interactive, m_env);
   if (!password) return StepResult::refuse(password.status().message());
   const std::string domain = c.domain ? c.domain->value : std::string();
   const ntds::HResult hr = m_env.api.set_auth_identity(c.user.value, domain, *password);

@@ -34,18 +34,30 @@ std::string default_state_dir(const std::string& plan_name) {
 
 std::string plan_content_hash(const std::string& plan_text) { return platform::to_hex(platform::sha256(plan_text)); }
 
-Result<std::string> read_password(const plan::Credentials& c, bool interactive_allowed) {
+namespace {
+
+std::optional<std::string> process_env_var(const std::string& name) {
+  const char* v = std::getenv(name.c_str());
+  if (!v) return std::nullopt;
+  return std::string(v);
+}
+
+}  // namespace
+
+Result<std::string> read_password(const plan::Credentials& c, bool interactive_allowed, const ExecEnv& env) {
   switch (c.source) {
     case plan::PasswordSource::env: {
-      const char* v = std::getenv(c.source_arg.c_str());
+      auto v = env.env_var ? env.env_var(c.source_arg) : process_env_var(c.source_arg);
       if (!v) {
         return Status::error(Code::refused, "spec.credentials.passwordFrom names the environment variable " +
                                                 c.source_arg + ", which is not set");
       }
-      return std::string(v);
+      Result<std::string> out(std::move(*v));
+      platform::secure_wipe(*v);
+      return out;
     }
     case plan::PasswordSource::file: {
-      auto text = platform::read_file(c.source_arg, 1024);
+      auto text = platform::read_file(env.fs, c.source_arg, 1024);
       if (!text) {
         return Status::error(Code::refused, "spec.credentials.passwordFrom: cannot read the password file " +
                                                 c.source_arg + ": " + text.status().message());
@@ -56,7 +68,9 @@ Result<std::string> read_password(const plan::Credentials& c, bool interactive_a
     }
     case plan::PasswordSource::prompt: {
       std::string pw;
-      if (!interactive_allowed || !platform::read_secret_line("DSRM password: ", pw)) {
+      const bool asked = interactive_allowed && (env.read_secret ? env.read_secret("DSRM password: ", pw)
+                                                                 : platform::read_secret_line("DSRM password: ", pw));
+      if (!asked) {
         return Status::error(Code::refused,
                              "spec.credentials.passwordFrom is 'prompt' but there is no terminal to ask on; use "
                              "env:NAME or file:PATH for unattended runs");

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "base/status.h"
+#include "exec/executor.h"
 #include "plan/model.h"
 
 namespace adrestore::exec {
@@ -20,7 +21,8 @@ std::string default_state_dir(const std::string& plan_name);
 std::string plan_content_hash(const std::string& plan_text);
 
 // Reads the password named by credentials.passwordFrom: env:NAME, file:PATH (first line,
-// at most 1 KiB) or prompt (terminal, no echo). A missing source is an error that names it.
-Result<std::string> read_password(const plan::Credentials& credentials, bool interactive_allowed);
+// at most 1 KiB) or prompt (terminal, no echo), each through `env` (env_var, fs, read_secret).
+// A missing source is an error that names it.
+Result<std::string> read_password(const plan::Credentials& credentials, bool interactive_allowed, const ExecEnv& env);
 
 }  // namespace adrestore::exec

@@ -1,8 +1,12 @@
-// Every file-system effect goes through here (leveldb's Env). POSIX and Win32 each have
-// one implementation file (fs_posix.cpp, fs_win32.cpp). Paths are host paths (UTF-8).
+// Every file-system effect goes through here (leveldb's Env). FileSystem is the seam: the
+// system's implementation (system_fs()) is fs_posix.cpp or fs_win32.cpp; tests hand the run
+// another one (a power-loss file system, tests/platform/power_loss_fs.h). Paths are host
+// paths (UTF-8).
 //
 // Durability contract: write_file_durable() and rename_durable() return only after the data
 // and the directory entry are on stable storage (fsync of the file and of its directory).
+// They are built here from the seam's primitives (open, sync, rename, sync_dir), so that a
+// FileSystem that models a power cut sees every sync they do and every one they leave out.
 #pragma once
 
 #include <cstddef>
@@ -45,7 +49,7 @@ bool read_mapped(const std::function<void()>& read);
 class File {
  public:
   enum class Mode { read, write_new, write_truncate, read_write };
-  static Result<std::unique_ptr<File>> open(const std::string& path, Mode mode);
+  static Result<std::unique_ptr<File>> open(const std::string& path, Mode mode);  // on system_fs()
   virtual ~File() = default;
   virtual Result<std::size_t> read(void* buf, std::size_t n) = 0;                      // 0 at end
   virtual Result<std::size_t> pread(void* buf, std::size_t n, std::uint64_t off) = 0;   // 0 at end
@@ -73,15 +77,46 @@ class File {
 // The alignment of direct writes: buffer address, length and file offset.
 inline constexpr std::size_t k_direct_align = 4096;
 
-Result<std::string> read_file(const std::string& path, std::size_t max_bytes);
+// The seam. Primitives only: what makes them durable is composed from them below. An
+// implementation must be safe to call from several threads (the copy runs in parallel).
+class FileSystem {
+ public:
+  virtual ~FileSystem() = default;
+  virtual Result<std::unique_ptr<File>> open(const std::string& path, File::Mode mode) = 0;
+  virtual Result<FileInfo> stat(const std::string& path) = 0;  // never follows a link
+  virtual Result<std::vector<std::string>> list(const std::string& dir) = 0;  // names, sorted, no . or ..
+  // Replaces `to` atomically. Not durable by itself on POSIX (sync both directories); Win32
+  // writes it through (MOVEFILE_WRITE_THROUGH).
+  virtual Status rename(const std::string& from, const std::string& to) = 0;
+  // Makes the directory's entries (files created, renamed or removed in it) durable. Win32
+  // cannot flush a directory: it only checks that it exists.
+  virtual Status sync_dir(const std::string& dir) = 0;
+  virtual Status make_dir(const std::string& path) = 0;  // one level; ok when it is a directory already
+  virtual Status remove(const std::string& path) = 0;    // a regular file or a link, never a directory tree
+  virtual Result<std::uint64_t> free_bytes(const std::string& path) = 0;
+  virtual Status check_movable(const std::string& path) = 0;
+};
+
+// The machine's file system (POSIX or Win32), one per process.
+FileSystem& system_fs();
+
+// Compositions of the primitives; the overloads without a FileSystem use system_fs().
+Result<std::string> read_file(FileSystem& fs, const std::string& path, std::size_t max_bytes);
 // Writes to path.tmp-<random>, syncs it, renames it over path, and syncs the directory.
+Status write_file_durable(FileSystem& fs, const std::string& path, const std::string& data);
+// rename then sync of both parent directories.
+Status rename_durable(FileSystem& fs, const std::string& from, const std::string& to);
+Status create_dirs(FileSystem& fs, const std::string& path);  // like mkdir -p; syncs each created level's parent
+
+// The same on system_fs(), for code that runs outside a run (reading plans, manifests and
+// fixtures, the CLI). Whatever a run makes durable goes through the FileSystem it was given.
+Result<std::string> read_file(const std::string& path, std::size_t max_bytes);
 Status write_file_durable(const std::string& path, const std::string& data);
-// rename(2) then fsync of both parent directories.
 Status rename_durable(const std::string& from, const std::string& to);
 Status sync_dir(const std::string& dir);
-Status create_dirs(const std::string& path);  // like mkdir -p; syncs each created level's parent
-Status remove_file(const std::string& path);   // a regular file or a link, never a directory tree
-Result<std::vector<std::string>> list_dir(const std::string& path);  // names, sorted, no . or ..
+Status create_dirs(const std::string& path);
+Status remove_file(const std::string& path);
+Result<std::vector<std::string>> list_dir(const std::string& path);
 // Bytes the caller may still write on the volume holding `path` (which must exist).
 Result<std::uint64_t> free_bytes(const std::string& path);
 // Whether the file at `path` could be moved or deleted now, found without changing it: on

@@ -167,114 +167,111 @@ class PosixFile : public File {
   bool m_odirect = false;        // O_DIRECT is currently set on m_fd
 };
 
+class PosixFileSystem : public FileSystem {
+ public:
+  Result<std::unique_ptr<File>> open(const std::string& path, File::Mode mode) override {
+    using Mode = File::Mode;
+    int flags = O_CLOEXEC;
+    switch (mode) {
+      case Mode::read:
+        // O_NONBLOCK: a FIFO swapped in after a caller's stat check must not block the open
+        // (it then reads as empty); regular files ignore the flag.
+        flags |= O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY;
+        break;
+      case Mode::write_new:
+        flags |= O_WRONLY | O_CREAT | O_EXCL;
+        break;
+      case Mode::write_truncate:
+        flags |= O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW;
+        break;
+      case Mode::read_write:
+        flags |= O_RDWR | O_CREAT | O_NOFOLLOW;
+        break;
+    }
+    const int fd = ::open(path.c_str(), flags, 0644);
+    if (fd < 0) return errno_status("cannot open", path, errno);
+    return std::unique_ptr<File>(new PosixFile(fd, path));
+  }
+
+  Result<FileInfo> stat(const std::string& path) override {
+    struct stat st {};
+    FileInfo info;
+    if (::lstat(path.c_str(), &st) != 0) {
+      if (errno == ENOENT || errno == ENOTDIR) return info;
+      return errno_status("cannot stat", path, errno);
+    }
+    if (S_ISREG(st.st_mode)) {
+      info.type = FileType::regular;
+    } else if (S_ISDIR(st.st_mode)) {
+      info.type = FileType::directory;
+    } else if (S_ISLNK(st.st_mode)) {
+      info.type = FileType::symlink;
+    } else {
+      info.type = FileType::other;
+    }
+    info.size = static_cast<std::uint64_t>(st.st_size);
+    info.mtime_unix = static_cast<std::int64_t>(st.st_mtime);
+    info.executable = (st.st_mode & 0111) != 0;
+    return info;
+  }
+
+  Result<std::vector<std::string>> list(const std::string& path) override {
+    DIR* d = ::opendir(path.c_str());
+    if (!d) return errno_status("cannot list", path, errno);
+    std::vector<std::string> names;
+    while (dirent* e = ::readdir(d)) {
+      const std::string name = e->d_name;
+      if (name != "." && name != "..") names.push_back(name);
+    }
+    ::closedir(d);
+    std::sort(names.begin(), names.end());
+    return names;
+  }
+
+  Status rename(const std::string& from, const std::string& to) override {
+    if (::rename(from.c_str(), to.c_str()) != 0) return errno_status("cannot rename " + from + " to", to, errno);
+    return Status::ok();
+  }
+
+  Status sync_dir(const std::string& dir) override {
+    const int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return errno_status("cannot open directory", dir, errno);
+    const int rc = ::fsync(fd);
+    const int err = errno;
+    ::close(fd);
+    if (rc != 0) return errno_status("cannot flush directory", dir, err);
+    return Status::ok();
+  }
+
+  Status make_dir(const std::string& path) override {
+    if (::mkdir(path.c_str(), 0755) != 0 && errno != EEXIST) return errno_status("cannot create directory", path, errno);
+    return Status::ok();
+  }
+
+  Status remove(const std::string& path) override {
+    if (::unlink(path.c_str()) != 0) return errno_status("cannot remove", path, errno);
+    return Status::ok();
+  }
+
+  Result<std::uint64_t> free_bytes(const std::string& path) override {
+    struct statvfs sv {};
+    if (::statvfs(path.c_str(), &sv) != 0) return errno_status("cannot ask the free space of", path, errno);
+    return static_cast<std::uint64_t>(sv.f_bavail) * static_cast<std::uint64_t>(sv.f_frsize);
+  }
+
+  Status check_movable(const std::string& path) override {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) return errno_status("cannot open", path, errno);
+    ::close(fd);
+    return Status::ok();
+  }
+};
+
 }  // namespace
 
-Result<FileInfo> stat_nofollow(const std::string& path) {
-  struct stat st {};
-  FileInfo info;
-  if (::lstat(path.c_str(), &st) != 0) {
-    if (errno == ENOENT || errno == ENOTDIR) return info;
-    return errno_status("cannot stat", path, errno);
-  }
-  if (S_ISREG(st.st_mode)) {
-    info.type = FileType::regular;
-  } else if (S_ISDIR(st.st_mode)) {
-    info.type = FileType::directory;
-  } else if (S_ISLNK(st.st_mode)) {
-    info.type = FileType::symlink;
-  } else {
-    info.type = FileType::other;
-  }
-  info.size = static_cast<std::uint64_t>(st.st_size);
-  info.mtime_unix = static_cast<std::int64_t>(st.st_mtime);
-  info.executable = (st.st_mode & 0111) != 0;
-  return info;
-}
-
-Result<std::unique_ptr<File>> File::open(const std::string& path, Mode mode) {
-  int flags = O_CLOEXEC;
-  switch (mode) {
-    case Mode::read:
-      // O_NONBLOCK: a FIFO swapped in after a caller's stat check must not block the open
-      // (it then reads as empty); regular files ignore the flag.
-      flags |= O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY;
-      break;
-    case Mode::write_new:
-      flags |= O_WRONLY | O_CREAT | O_EXCL;
-      break;
-    case Mode::write_truncate:
-      flags |= O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW;
-      break;
-    case Mode::read_write:
-      flags |= O_RDWR | O_CREAT | O_NOFOLLOW;
-      break;
-  }
-  const int fd = ::open(path.c_str(), flags, 0644);
-  if (fd < 0) return errno_status("cannot open", path, errno);
-  return std::unique_ptr<File>(new PosixFile(fd, path));
-}
-
-Result<std::uint64_t> free_bytes(const std::string& path) {
-  struct statvfs sv {};
-  if (::statvfs(path.c_str(), &sv) != 0) return errno_status("cannot ask the free space of", path, errno);
-  return static_cast<std::uint64_t>(sv.f_bavail) * static_cast<std::uint64_t>(sv.f_frsize);
-}
-
-Status check_movable(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0) return errno_status("cannot open", path, errno);
-  ::close(fd);
-  return Status::ok();
-}
-
-Status sync_dir(const std::string& dir) {
-  const int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return errno_status("cannot open directory", dir, errno);
-  const int rc = ::fsync(fd);
-  const int err = errno;
-  ::close(fd);
-  if (rc != 0) return errno_status("cannot flush directory", dir, err);
-  return Status::ok();
-}
-
-Status rename_durable(const std::string& from, const std::string& to) {
-  if (::rename(from.c_str(), to.c_str()) != 0) return errno_status("cannot rename " + from + " to", to, errno);
-  Status s = sync_dir(parent_dir(to));
-  if (s && parent_dir(from) != parent_dir(to)) s = sync_dir(parent_dir(from));
-  return s;
-}
-
-Status create_dirs(const std::string& path) {
-  if (path.empty()) return Status::ok();
-  auto info = stat_nofollow(path);
-  if (!info) return info.status();
-  if (info->type == FileType::directory) return Status::ok();
-  if (info->type != FileType::missing) return Status::error(Code::io, path + " exists and is not a directory");
-  const std::string parent = parent_dir(path);
-  if (!parent.empty() && parent != path) {
-    Status s = create_dirs(parent);
-    if (!s) return s;
-  }
-  if (::mkdir(path.c_str(), 0755) != 0 && errno != EEXIST) return errno_status("cannot create directory", path, errno);
-  return sync_dir(parent.empty() ? "." : parent);
-}
-
-Status remove_file(const std::string& path) {
-  if (::unlink(path.c_str()) != 0) return errno_status("cannot remove", path, errno);
-  return Status::ok();
-}
-
-Result<std::vector<std::string>> list_dir(const std::string& path) {
-  DIR* d = ::opendir(path.c_str());
-  if (!d) return errno_status("cannot list", path, errno);
-  std::vector<std::string> names;
-  while (dirent* e = ::readdir(d)) {
-    const std::string name = e->d_name;
-    if (name != "." && name != "..") names.push_back(name);
-  }
-  ::closedir(d);
-  std::sort(names.begin(), names.end());
-  return names;
+FileSystem& system_fs() {
+  static PosixFileSystem fs;
+  return fs;
 }
 
 std::string parent_dir(const std::string& path) {

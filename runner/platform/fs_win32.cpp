@@ -183,7 +183,9 @@ bool read_mapped(const std::function<void()>& read) {
   return true;
 }
 
-Result<FileInfo> stat_nofollow(const std::string& path) {
+namespace {
+
+Result<FileInfo> stat_impl(const std::string& path) {
   auto wpath = long_path(path, "cannot stat");
   if (!wpath) return wpath.status();
   FileInfo info;
@@ -223,7 +225,8 @@ Result<FileInfo> stat_nofollow(const std::string& path) {
   return info;
 }
 
-Result<std::unique_ptr<File>> File::open(const std::string& path, Mode mode) {
+Result<std::unique_ptr<File>> open_impl(const std::string& path, File::Mode mode) {
+  using Mode = File::Mode;
   auto wpath = long_path(path, "cannot open");
   if (!wpath) return wpath.status();
   DWORD access = 0;
@@ -270,7 +273,7 @@ Result<std::unique_ptr<File>> File::open(const std::string& path, Mode mode) {
   return std::unique_ptr<File>(std::move(file));
 }
 
-Result<std::uint64_t> free_bytes(const std::string& path) {
+Result<std::uint64_t> free_bytes_impl(const std::string& path) {
   auto w = long_path(path, "cannot ask the free space of");
   if (!w) return w.status();
   ULARGE_INTEGER avail{};
@@ -280,7 +283,7 @@ Result<std::uint64_t> free_bytes(const std::string& path) {
   return static_cast<std::uint64_t>(avail.QuadPart);
 }
 
-Status check_movable(const std::string& path) {
+Status check_movable_impl(const std::string& path) {
   auto w = long_path(path, "cannot open");
   if (!w) return w.status();
   // DELETE with no sharing: fails while any other process has the file open.
@@ -290,9 +293,9 @@ Status check_movable(const std::string& path) {
   return Status::ok();
 }
 
-Status sync_dir(const std::string& dir) {
+Status sync_dir_impl(const std::string& dir) {
   const std::string d = dir.empty() ? "." : dir;
-  auto info = stat_nofollow(d);
+  auto info = stat_impl(d);
   if (!info) return info.status();
   if (info->type != FileType::directory) {
     return Status::error(info->type == FileType::missing ? Code::not_found : Code::io,
@@ -302,7 +305,7 @@ Status sync_dir(const std::string& dir) {
   return Status::ok();
 }
 
-Status remove_file(const std::string& path) {
+Status remove_impl(const std::string& path) {
   auto wpath = long_path(path, "cannot remove");
   if (!wpath) return wpath.status();
   Handle h(::CreateFileW(wpath->c_str(), DELETE | FILE_READ_ATTRIBUTES, k_share_all, nullptr, OPEN_EXISTING,
@@ -320,7 +323,7 @@ Status remove_file(const std::string& path) {
   return Status::ok();
 }
 
-Status rename_durable(const std::string& from, const std::string& to) {
+Status rename_impl(const std::string& from, const std::string& to) {
   auto wfrom = long_path(from, "cannot rename");
   if (!wfrom) return wfrom.status();
   auto wto = long_path(to, "cannot rename");
@@ -331,29 +334,19 @@ Status rename_durable(const std::string& from, const std::string& to) {
   return Status::ok();
 }
 
-Status create_dirs(const std::string& path) {
-  if (path.empty()) return Status::ok();
-  auto info = stat_nofollow(path);
-  if (!info) return info.status();
-  if (info->type == FileType::directory) return Status::ok();
-  if (info->type != FileType::missing) return Status::error(Code::io, path + " exists and is not a directory");
-  const std::string parent = parent_dir(path);
-  if (!parent.empty() && parent != path) {
-    Status s = create_dirs(parent);
-    if (!s) return s;
-  }
+Status make_dir_impl(const std::string& path) {
   auto wpath = long_path(path, "cannot create directory");
   if (!wpath) return wpath.status();
   if (!::CreateDirectoryW(wpath->c_str(), nullptr)) {
     const DWORD err = ::GetLastError();
     if (err != ERROR_ALREADY_EXISTS) return error_status("cannot create directory", path, err);
-    auto again = stat_nofollow(path);  // lost a race: fine if the winner made a directory
+    auto again = stat_impl(path);  // lost a race: fine if the winner made a directory
     if (!again || again->type != FileType::directory) return error_status("cannot create directory", path, err);
   }
   return Status::ok();
 }
 
-Result<std::vector<std::string>> list_dir(const std::string& path) {
+Result<std::vector<std::string>> list_impl(const std::string& path) {
   auto wpath = long_path(path, "cannot list");
   if (!wpath) return wpath.status();
   std::wstring pattern = *wpath;
@@ -367,7 +360,7 @@ Result<std::vector<std::string>> list_dir(const std::string& path) {
     const DWORD err = ::GetLastError();
     // An empty root folder has no "." entry, so the search finds nothing at all.
     if (err == ERROR_FILE_NOT_FOUND) {
-      auto info = stat_nofollow(path);
+      auto info = stat_impl(path);
       if (info && info->type == FileType::directory) return names;
     }
     return error_status("cannot list", path, err);
@@ -380,6 +373,26 @@ Result<std::vector<std::string>> list_dir(const std::string& path) {
   if (err != ERROR_NO_MORE_FILES) return error_status("cannot list", path, err);
   std::sort(names.begin(), names.end());
   return names;
+}
+
+class Win32FileSystem : public FileSystem {
+ public:
+  Result<std::unique_ptr<File>> open(const std::string& path, File::Mode mode) override { return open_impl(path, mode); }
+  Result<FileInfo> stat(const std::string& path) override { return stat_impl(path); }
+  Result<std::vector<std::string>> list(const std::string& dir) override { return list_impl(dir); }
+  Status rename(const std::string& from, const std::string& to) override { return rename_impl(from, to); }
+  Status sync_dir(const std::string& dir) override { return sync_dir_impl(dir); }
+  Status make_dir(const std::string& path) override { return make_dir_impl(path); }
+  Status remove(const std::string& path) override { return remove_impl(path); }
+  Result<std::uint64_t> free_bytes(const std::string& path) override { return free_bytes_impl(path); }
+  Status check_movable(const std::string& path) override { return check_movable_impl(path); }
+};
+
+}  // namespace
+
+FileSystem& system_fs() {
+  static Win32FileSystem fs;
+  return fs;
 }
 
 namespace {

@@ -37,8 +37,8 @@ std::string truncation_note(std::uint64_t cap, std::uint64_t discarded) {
          std::to_string(discarded) + " bytes) more was read and discarded]\n";
 }
 
-Result<std::unique_ptr<FileOutputSink>> FileOutputSink::open_append(const std::string& path) {
-  auto file = File::open(path, File::Mode::read_write);
+Result<std::unique_ptr<FileOutputSink>> FileOutputSink::open_append(const std::string& path, FileSystem& fs) {
+  auto file = fs.open(path, File::Mode::read_write);
   if (!file) return file.status();
   auto size = (*file)->size();
   if (!size) return size.status();

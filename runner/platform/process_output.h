@@ -46,7 +46,7 @@ std::string truncation_note(std::uint64_t cap, std::uint64_t discarded);
 // on finish(). Existing content is kept, so reruns add to the same log.
 class FileOutputSink : public OutputSink {
  public:
-  static Result<std::unique_ptr<FileOutputSink>> open_append(const std::string& path);
+  static Result<std::unique_ptr<FileOutputSink>> open_append(const std::string& path, FileSystem& fs = system_fs());
   Status write(OutputStream stream, std::string_view bytes) override;
   Status finish() override;
   const std::string& path() const { return m_path; }

@@ -4,14 +4,14 @@
 
 namespace adrestore::sim {
 
-Result<SimBackend> open_sim_backend(const std::string& dir) {
-  auto world = World::open(dir);
+Result<SimBackend> open_sim_backend(const std::string& dir, platform::FileSystem& fs) {
+  auto world = World::open(dir, fs);
   if (!world) return world.status();
   SimBackend b;
   b.world = *world;
   b.api = std::make_unique<SimApi>(b.world);
   b.host = std::make_unique<SimHost>(b.world);
-  b.disks = std::make_unique<SimDisks>(dir);
+  b.disks = std::make_unique<SimDisks>(dir, fs);
   b.world->attach_disk_faults(*b.disks);
   return b;
 }

@@ -21,8 +21,8 @@ struct SimBackend {
 };
 
 // Opens the world in `dir` (validating world.json). Which world is the caller's choice
-// (cli/backend.h named_world).
-Result<SimBackend> open_sim_backend(const std::string& dir);
+// (cli/backend.h named_world). Everything in it works through `fs`.
+Result<SimBackend> open_sim_backend(const std::string& dir, platform::FileSystem& fs = platform::system_fs());
 
 // The host path behind `path` for a command: a Windows path (D:\Backups\DC01) is a path in
 // the world; anything else is a host path, as given.

@@ -116,11 +116,11 @@ Result<CallRecord> parse_call_line(std::string_view line) {
   return r;
 }
 
-Result<std::vector<CallRecord>> read_calls_log(const std::string& path) {
+Result<std::vector<CallRecord>> read_calls_log(const std::string& path, platform::FileSystem& fs) {
   std::vector<CallRecord> out;
-  auto info = platform::stat_nofollow(path);
+  auto info = fs.stat(path);
   if (info && info->type == platform::FileType::missing) return out;  // no call yet
-  auto text = platform::read_file(path, 64u << 20);
+  auto text = platform::read_file(fs, path, 64u << 20);
   if (!text) return text.status();
   for (const std::string& line : split(*text, '\n')) {
     if (line.empty() || line[0] == '#') continue;

@@ -19,6 +19,7 @@
 
 #include "base/status.h"
 #include "ntds/hresult.h"
+#include "platform/fs.h"
 
 namespace adrestore::sim {
 
@@ -55,7 +56,7 @@ struct CallRecord {
 Result<CallRecord> parse_call_line(std::string_view line);
 
 // Reads a calls.log (at most 64 MiB) back as its API calls, in order, skipping event lines.
-Result<std::vector<CallRecord>> read_calls_log(const std::string& path);
+Result<std::vector<CallRecord>> read_calls_log(const std::string& path, platform::FileSystem& fs = platform::system_fs());
 
 // Just the call names, in order ("calls" expectations of plan tests). DsBackupFree lines
 // can be left out: they follow every successful list call and would clutter expectations.

@@ -40,7 +40,7 @@ class GatedFile : public platform::File {
 
 }  // namespace
 
-SimDisks::SimDisks(std::string world_dir) : m_world(std::move(world_dir)) {}
+SimDisks::SimDisks(std::string world_dir, platform::FileSystem& fs) : m_world(std::move(world_dir)), m_fs(fs) {}
 
 Result<std::string> SimDisks::host_path(const WinPath& p) {
   std::vector<std::string> parts;
@@ -56,7 +56,7 @@ Result<std::string> SimDisks::host_path(const WinPath& p) {
     std::string chosen = part;
     if (exists) {
       // Windows names are case-insensitive: reuse an existing entry whatever its case.
-      auto names = platform::list_dir(cur);
+      auto names = m_fs.list(cur);
       exists = false;
       if (names) {
         for (const std::string& n : *names) {
@@ -84,19 +84,19 @@ Result<std::string> SimDisks::host_path(const WinPath& p) {
 Result<platform::FileInfo> SimDisks::stat(const WinPath& p) {
   auto hp = host_path(p);
   if (!hp) return hp.status();
-  return platform::stat_nofollow(*hp);
+  return m_fs.stat(*hp);
 }
 
 Result<std::vector<std::string>> SimDisks::list(const WinPath& dir) {
   auto hp = host_path(dir);
   if (!hp) return hp.status();
-  return platform::list_dir(*hp);
+  return m_fs.list(*hp);
 }
 
 Result<std::unique_ptr<platform::File>> SimDisks::open(const WinPath& p, platform::File::Mode mode) {
   auto hp = host_path(p);
   if (!hp) return hp.status();
-  auto f = platform::File::open(*hp, mode);
+  auto f = m_fs.open(*hp, mode);
   if (!f || !m_gate || mode == platform::File::Mode::read) return f;
   return std::unique_ptr<platform::File>(new GatedFile(std::move(*f), p, m_gate));
 }
@@ -107,33 +107,33 @@ Status SimDisks::rename(const WinPath& from, const WinPath& to) {
   if (!a) return a.status();
   auto b = host_path(to);
   if (!b) return b.status();
-  return platform::rename_durable(*a, *b);
+  return platform::rename_durable(m_fs, *a, *b);
 }
 
 Status SimDisks::remove(const WinPath& p) {
   if (Status s = check_lock(p); !s) return s;
   auto hp = host_path(p);
   if (!hp) return hp.status();
-  return platform::remove_file(*hp);
+  return m_fs.remove(*hp);
 }
 
 Status SimDisks::create_dirs(const WinPath& dir) {
   auto hp = host_path(dir);
   if (!hp) return hp.status();
-  return platform::create_dirs(*hp);
+  return platform::create_dirs(m_fs, *hp);
 }
 
 Status SimDisks::sync_dir(const WinPath& dir) {
   auto hp = host_path(dir);
   if (!hp) return hp.status();
-  return platform::sync_dir(*hp);
+  return m_fs.sync_dir(*hp);
 }
 
 Status SimDisks::check_movable(const WinPath& file) {
   if (Status s = check_lock(file); !s) return s;
   auto hp = host_path(file);
   if (!hp) return hp.status();
-  return platform::check_movable(*hp);
+  return m_fs.check_movable(*hp);
 }
 
 Status SimDisks::check_lock(const WinPath& file) const {
@@ -146,7 +146,7 @@ Result<std::uint64_t> SimDisks::free_bytes(const WinPath& dir) {
   if (!hp) return hp.status();
   std::string probe = *hp;
   for (;;) {
-    auto st = platform::stat_nofollow(probe);
+    auto st = m_fs.stat(probe);
     if (st && st->type == platform::FileType::directory) break;
     const std::string up = platform::parent_dir(probe);
     if (up == probe || probe == m_world) {
@@ -155,7 +155,7 @@ Result<std::uint64_t> SimDisks::free_bytes(const WinPath& dir) {
     }
     probe = up;
   }
-  auto host = platform::free_bytes(probe);
+  auto host = m_fs.free_bytes(probe);
   if (!host) return host.status();
   std::uint64_t bytes = *host;
   if (m_space_limit) {

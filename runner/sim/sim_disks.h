@@ -1,5 +1,7 @@
 // Disks of a simulated world: E:\NTDS\ntds.dit is <world>/fs/E/NTDS/ntds.dit and
-// \\srv\share\x is <world>/fs/UNC/srv/share/x, looked up case-insensitively.
+// \\srv\share\x is <world>/fs/UNC/srv/share/x, looked up case-insensitively. The file-system
+// seam sits under Disks: every effect goes to the platform::FileSystem given here, so a test
+// can hand the simulated DC a file system that loses power.
 #pragma once
 
 #include <cstdint>
@@ -13,7 +15,7 @@ namespace adrestore::sim {
 
 class SimDisks : public host::Disks {
  public:
-  explicit SimDisks(std::string world_dir);
+  explicit SimDisks(std::string world_dir, platform::FileSystem& fs = platform::system_fs());
 
   // Write fault hook: called before each write with the Windows path and the byte count;
   // a failed Status fails the write (the simulator's diskFull fault uses it).
@@ -39,11 +41,13 @@ class SimDisks : public host::Disks {
   Result<std::uint64_t> free_bytes(const WinPath& dir) override;
 
   const std::string& world_dir() const { return m_world; }
+  platform::FileSystem& fs() const { return m_fs; }
 
  private:
   Status check_lock(const WinPath& file) const;  // the locked faults, when set
 
   std::string m_world;
+  platform::FileSystem& m_fs;
   WriteGate m_gate;
   SpaceLimit m_space_limit;
   LockCheck m_lock_check;

@@ -34,7 +34,7 @@ std::string check_file(SimDisks& disks, const WinPath& p, SimFileKind kind, cons
                        std::uint32_t generation, ntds::HResult bad_code) {
   auto hp = disks.host_path(p);
   if (!hp) return hp.status().message();
-  auto info = platform::stat_nofollow(*hp);
+  auto info = disks.stat(p);
   if (!info || info->type != platform::FileType::regular) return p.str() + " is missing";
   SimFileSpec want;
   want.kind = kind;

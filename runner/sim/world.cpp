@@ -19,8 +19,8 @@ bool alive_owner(const Owner& o, const ProcessIdentity& me, std::uint64_t boot) 
   return process_alive(ProcessIdentity{o.pid, o.nonce});
 }
 
-Result<WorldState> load_state(const std::string& file) {
-  auto info = platform::stat_nofollow(file);
+Result<WorldState> load_state(platform::FileSystem& fs, const std::string& file) {
+  auto info = fs.stat(file);
   if (!info) return info.status();
   if (info->type == platform::FileType::missing) {
     return Status::error(Code::not_found, file + ": no world here (make one with 'adrestore sim init DIR')");
@@ -30,16 +30,16 @@ Result<WorldState> load_state(const std::string& file) {
     return Status::error(Code::invalid_input, file + ": the file is " + format_bytes(info->size) +
                                                   "; a world file may hold at most " + format_bytes(k_max_world_bytes));
   }
-  auto text = platform::read_file(file, k_max_world_bytes);
+  auto text = platform::read_file(fs, file, k_max_world_bytes);
   if (!text) return text.status();
   return parse_world_text(*text, file);
 }
 
-Status append_lines(const std::string& path, const std::vector<std::string>& lines) {
+Status append_lines(platform::FileSystem& fs, const std::string& path, const std::vector<std::string>& lines) {
   if (lines.empty()) return Status::ok();
   std::string text;
   for (const std::string& l : lines) text += l + "\n";
-  auto f = platform::File::open(path, platform::File::Mode::read_write);
+  auto f = fs.open(path, platform::File::Mode::read_write);
   if (!f) return f.status();
   auto size = (*f)->size();
   if (!size) return size.status();
@@ -48,13 +48,14 @@ Status append_lines(const std::string& path, const std::vector<std::string>& lin
 }
 
 // Finds a backup-set file by relative path or, for a bare name, by name anywhere in the set.
-Result<std::string> find_backup_file(const std::string& dir, const std::string& wanted, int depth = 0) {
+Result<std::string> find_backup_file(platform::FileSystem& fs, const std::string& dir, const std::string& wanted,
+                                     int depth = 0) {
   std::string rel = wanted;
   std::replace(rel.begin(), rel.end(), '\\', '/');
   if (rel.find('/') != std::string::npos) {
     std::string cur = dir;
     for (const std::string& part : split(rel, '/')) {
-      auto names = platform::list_dir(cur);
+      auto names = fs.list(cur);
       if (!names) return names.status();
       std::string found;
       for (const std::string& n : *names) {
@@ -65,27 +66,27 @@ Result<std::string> find_backup_file(const std::string& dir, const std::string& 
     }
     return cur;
   }
-  auto names = platform::list_dir(dir);
+  auto names = fs.list(dir);
   if (!names) return names.status();
   for (const std::string& n : *names) {
     const std::string p = platform::join_path(dir, n);
-    auto info = platform::stat_nofollow(p);
+    auto info = fs.stat(p);
     if (info && info->type == platform::FileType::regular && iequals(n, rel)) return p;
   }
   if (depth < 4) {
     for (const std::string& n : *names) {
       const std::string p = platform::join_path(dir, n);
-      auto info = platform::stat_nofollow(p);
+      auto info = fs.stat(p);
       if (!info || info->type != platform::FileType::directory) continue;
-      auto r = find_backup_file(p, wanted, depth + 1);
+      auto r = find_backup_file(fs, p, wanted, depth + 1);
       if (r) return r;
     }
   }
   return Status::error(Code::not_found, "no file " + wanted + " in the backup set " + dir);
 }
 
-Status flip_byte(const std::string& path, std::uint64_t offset) {
-  auto f = platform::File::open(path, platform::File::Mode::read_write);
+Status flip_byte(platform::FileSystem& fs, const std::string& path, std::uint64_t offset) {
+  auto f = fs.open(path, platform::File::Mode::read_write);
   if (!f) return f.status();
   auto size = (*f)->size();
   if (!size) return size.status();
@@ -116,6 +117,7 @@ struct DiskGate {
   std::vector<Entry> entries;
   std::vector<WinPath> locked;  // locked faults
   std::string world_dir;
+  platform::FileSystem* fs = nullptr;
 };
 
 }  // namespace
@@ -187,43 +189,43 @@ Status Transaction::commit() {
     return Status::error(Code::failed, m_world.world_file() + ": the world state would exceed " + format_bytes(k_max_world_bytes) +
                                            " (too many contexts, buffers or faults)");
   }
-  if (Status s = platform::write_file_durable(m_world.world_file(), text); !s) return s;
-  Status s = append_lines(m_world.calls_log_path(), m_lines);
+  if (Status s = platform::write_file_durable(m_world.fs(), m_world.world_file(), text); !s) return s;
+  Status s = append_lines(m_world.fs(), m_world.calls_log_path(), m_lines);
   m_lock.reset();
   return s;
 }
 
 // ---- World ----
 
-World::World(std::string dir) : m_dir(std::move(dir)), m_disks(m_dir) {}
+World::World(std::string dir, platform::FileSystem& fs) : m_dir(std::move(dir)), m_fs(fs), m_disks(m_dir, fs) {}
 
 std::string World::world_file() const { return platform::join_path(m_dir, "world.json"); }
 std::string World::calls_log_path() const { return platform::join_path(m_dir, "calls.log"); }
 
-Result<std::shared_ptr<World>> World::open(const std::string& dir) {
-  std::shared_ptr<World> w(new World(dir));
+Result<std::shared_ptr<World>> World::open(const std::string& dir, platform::FileSystem& fs) {
+  std::shared_ptr<World> w(new World(dir, fs));
   auto lock = FileLock::acquire(platform::join_path(dir, ".lock"));
   if (!lock) {
-    auto info = platform::stat_nofollow(dir);
+    auto info = fs.stat(dir);
     if (info && info->type == platform::FileType::missing) {
       return Status::error(Code::not_found, dir + ": no such world (make one with 'adrestore sim init " + dir + "')");
     }
     return lock.status();
   }
-  auto state = load_state(w->world_file());
+  auto state = load_state(fs, w->world_file());
   if (!state) return state.status();
   return w;
 }
 
-Result<std::shared_ptr<World>> World::create(const std::string& dir, const WorldState& state) {
+Result<std::shared_ptr<World>> World::create(const std::string& dir, const WorldState& state, platform::FileSystem& fs) {
   const nlohmann::json doc = world_to_json(state);
   if (Status s = check_world_json(doc, "world"); !s) return Status::error(Code::invalid_input, s.message());
-  if (Status s = platform::create_dirs(platform::join_path(dir, "fs")); !s) return s;
-  std::shared_ptr<World> w(new World(dir));
-  auto info = platform::stat_nofollow(w->world_file());
+  if (Status s = platform::create_dirs(fs, platform::join_path(dir, "fs")); !s) return s;
+  std::shared_ptr<World> w(new World(dir, fs));
+  auto info = fs.stat(w->world_file());
   if (!info) return info.status();
   if (info->type != platform::FileType::missing) return Status::error(Code::refused, dir + " already holds a world");
-  if (Status s = platform::write_file_durable(w->world_file(), doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"); !s) {
+  if (Status s = platform::write_file_durable(fs, w->world_file(), doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"); !s) {
     return s;
   }
   return w;
@@ -232,7 +234,7 @@ Result<std::shared_ptr<World>> World::create(const std::string& dir, const World
 Result<std::unique_ptr<Transaction>> World::begin() {
   auto lock = FileLock::acquire(platform::join_path(m_dir, ".lock"));
   if (!lock) return lock.status();
-  auto state = load_state(world_file());
+  auto state = load_state(m_fs, world_file());
   if (!state) return state.status();
   std::unique_ptr<Transaction> tx(new Transaction(*this, std::move(*lock), std::move(*state)));
   forget_dead_processes(tx->m_state, tx->m_process);
@@ -336,6 +338,7 @@ Status World::take_journal_full(std::uint64_t seq) {
 void World::attach_disk_faults(SimDisks& disks) {
   auto gate = std::make_shared<DiskGate>();
   gate->world_dir = m_dir;
+  gate->fs = &m_fs;
   if (auto snap = snapshot()) {
     for (std::size_t i = 0; i < snap->faults.size(); ++i) {
       const auto* d = std::get_if<DiskFullFault>(&snap->faults[i].kind);
@@ -373,7 +376,7 @@ void World::attach_disk_faults(SimDisks& disks) {
         if (!e.reported) {
           e.reported = true;
           // Best effort: the fault's progress is evidence, the failure itself is the point.
-          auto world = World::open(gate->world_dir);
+          auto world = World::open(gate->world_dir, *gate->fs);
           if (world) {
             const std::size_t index = e.index;
             const std::uint64_t written = e.written;
@@ -404,9 +407,9 @@ Status World::apply_corrupt_faults(const std::string& backup_set_dir) {
     for (Fault& f : tx.state().faults) {
       auto* c = std::get_if<CorruptFault>(&f.kind);
       if (!c || c->applied) continue;
-      auto file = find_backup_file(backup_set_dir, c->backup_file);
+      auto file = find_backup_file(m_fs, backup_set_dir, c->backup_file);
       if (!file) return file.status().with_context("corrupt fault");
-      if (Status s = flip_byte(*file, c->at_byte); !s) return s.with_context("corrupt fault");
+      if (Status s = flip_byte(m_fs, *file, c->at_byte); !s) return s.with_context("corrupt fault");
       c->applied = true;
       tx.log("# corrupt file=" + encode_log_value(*file) + " atByte=" + std::to_string(c->at_byte));
     }
@@ -417,7 +420,7 @@ Status World::apply_corrupt_faults(const std::string& backup_set_dir) {
 Result<std::vector<CallRecord>> World::calls() {
   auto lock = FileLock::acquire(platform::join_path(m_dir, ".lock"));
   if (!lock) return lock.status();
-  return read_calls_log(calls_log_path());
+  return read_calls_log(calls_log_path(), m_fs);
 }
 
 Result<std::vector<Leak>> World::leaks(bool include_live) {

@@ -6,7 +6,8 @@
 // Every change runs as a Transaction: take the world's lock (<world>/.lock), read and
 // validate world.json, note which contexts and buffers belong to processes that are gone,
 // apply the change, write world.json atomically (platform::write_file_durable) and append
-// the call's calls.log line. So several processes may share a world, and a runner killed
+// the call's calls.log line. Every file effect goes through the World's platform::FileSystem
+// (the lock, an OS lock tied to the process, does not). So several processes may share a world, and a runner killed
 // at any point leaves it as a real DC would be.
 #pragma once
 
@@ -59,16 +60,18 @@ class Transaction {
 class World {
  public:
   // Opens an existing world and validates its world.json.
-  static Result<std::shared_ptr<World>> open(const std::string& dir);
+  static Result<std::shared_ptr<World>> open(const std::string& dir, platform::FileSystem& fs = platform::system_fs());
   // Makes a world directory from a state (dir must not hold a world yet); see world_init.h
   // for a world with a plausible DC in it.
-  static Result<std::shared_ptr<World>> create(const std::string& dir, const WorldState& state);
+  static Result<std::shared_ptr<World>> create(const std::string& dir, const WorldState& state,
+                                               platform::FileSystem& fs = platform::system_fs());
 
   const std::string& dir() const { return m_dir; }
   std::string world_file() const;
   std::string calls_log_path() const;
   // The world's disks (fs/), for the simulator's own reads and writes.
   SimDisks& disks() { return m_disks; }
+  platform::FileSystem& fs() { return m_fs; }
 
   // Locks the world and loads its state; the lock is held until the transaction ends.
   Result<std::unique_ptr<Transaction>> begin();
@@ -107,8 +110,9 @@ class World {
   Result<std::vector<Leak>> leaks(bool include_live);
 
  private:
-  explicit World(std::string dir);
+  World(std::string dir, platform::FileSystem& fs);
   std::string m_dir;
+  platform::FileSystem& m_fs;
   SimDisks m_disks;
 };
 
