@@ -72,7 +72,7 @@ TEST_SUITE("exec") {
   TEST_CASE("a journal that cannot be created on a full disk fails the run (exit 3), not refuses it, and changes "
             "nothing") {
     MatrixWorld w(quick_options());
-    w.add_faults(nlohmann::json::array({{{"journalFull", {{"atRecord", 0}}}}}));
+    w.add_faults(nlohmann::json::array({{{"journalFull", {{"atRecord", std::uint64_t{0}}}}}}));
     const RunResult r = w.run();
     CHECK_MESSAGE(r.exit_code == 3, r.err);
     CHECK_MESSAGE(contains(r.err, "cannot start a run"), r.err);

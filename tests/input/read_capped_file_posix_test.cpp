@@ -15,6 +15,6 @@ TEST_SUITE("input") {
     REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
     auto r = read_capped_file(fifo, 100);  // with no writer, opening it would block forever
     REQUIRE_FALSE(r.is_ok());
-    CHECK(r.status().message() == fifo + ": is not a regular file (a device or a pipe?)");
+    CHECK(r.status().message() == "is not a regular file (a device or a pipe?)");
   }
 }
