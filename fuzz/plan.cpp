@@ -7,6 +7,7 @@
 #include "cli/report.h"
 #include "graph/compile.h"
 #include "graph/render.h"
+#include "placement/preview.h"
 #include "plan/validate.h"
 
 using namespace adrestore;
@@ -29,7 +30,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (load.plan) {
     auto graph = graph::compile(*load.plan);
     if (graph) {
-      out << graph::render_text(*graph) << graph::render_json(*graph) << graph::render_dot(*graph)
+      out << placement::render_text(*graph) << placement::render_json(*graph) << graph::render_dot(*graph)
           << graph::render_mermaid(*graph);
     }
   }
