@@ -153,6 +153,7 @@ ExecResult RestoreRun::execute() {
   if (Status s = start(); !s) return {Outcome::failed, {}, "cannot write the journal: " + s.message()};
   std::vector<ResumeStep> decisions;
   if (m_resumed) {
+    if (Status s = settle_unrecorded_restart(); !s) return {Outcome::failed, {}, "cannot write the journal: " + s.message()};
     decisions = decide_resume(*order);
     if (auto stop = awaiting_decision(decisions)) return *stop;
   }

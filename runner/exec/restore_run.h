@@ -61,6 +61,10 @@ class RestoreRun {
   // (a non-idempotent hook died mid-way) stops with the result awaiting_decision returns.
   std::vector<ResumeStep> decide_resume(const std::vector<const graph::Step*>& order) const;
   std::optional<ExecResult> awaiting_decision(const std::vector<ResumeStep>& decisions);
+  // resume: system.restart began but its end was never journaled (the restart, or a power
+  // cut, stopped the process first). A DC now in normal mode was restarted: that is journaled,
+  // and only the post-restart check remains. In DSRM the step simply runs again.
+  Status settle_unrecorded_restart();
   void run_step(const graph::Step& step, const ResumeStep* decision);  // skipped (and said why) or attempted
   void attempt(const graph::Step& step);                  // journaled start, handler, journaled finish
   void settle(const graph::Step& step, const StepResult& r);  // what the outcome means for the run

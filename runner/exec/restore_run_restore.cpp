@@ -296,6 +296,23 @@ RestoreRun::StepResult RestoreRun::system_restart() {
   return StepResult::ok("DSRM boot flag cleared; restarting into normal mode");
 }
 
+Status RestoreRun::settle_unrecorded_restart() {
+  const StepState& st = m_resumed->step(graph::ids::k_system_restart);
+  if (st.status != StepStatus::running || !m_resumed->restore_completed_ok()) return Status::ok();
+  auto dsrm = m_env.host.booted_in_dsrm();
+  // In DSRM, or unknown: the restart did not happen (or cannot be shown to have), so the step
+  // runs again after the preflight checks; clearing the boot flag twice is harmless.
+  if (!dsrm || *dsrm) return Status::ok();
+  const std::string msg =
+      "the DC is in normal mode: the restart began before the previous process stopped, and its end was not journaled";
+  if (Status s = record(StepStarted{graph::ids::k_system_restart, st.attempts + 1}); !s) return s;
+  emit(EventType::step_started, graph::ids::k_system_restart, EventOutcome::none, msg);
+  if (Status s = record(StepFinished{graph::ids::k_system_restart, StepOutcome::succeeded, std::nullopt, 0, msg}); !s) return s;
+  emit(EventType::step_finished, graph::ids::k_system_restart, EventOutcome::succeeded, msg);
+  m_resumed = m_journal->state();
+  return Status::ok();
+}
+
 RestoreRun::StepResult RestoreRun::system_verify_online() {
   bool online = false;
   const ntds::HResult hr = m_env.api.is_ntds_online(m_server, online);

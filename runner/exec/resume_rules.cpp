@@ -86,6 +86,9 @@ std::vector<ResumeStep> plan_resume(const std::vector<std::string>& order, const
         rs.action = ResumeAction::skip;
         rs.reason = "the context died with the previous process";
       }
+    } else if (id == "system.restart" && st.status == StepStatus::running && restored_ok) {
+      rs.reason = "was running when the process stopped: if the DC is in normal mode now, the restart happened and "
+                  "only the post-restart check runs; in DSRM it runs again";
     } else if (const std::string hook = hook_name_of(id); !hook.empty()) {
       if (options.skip_hooks.count(hook)) {
         rs.action = ResumeAction::skip;
