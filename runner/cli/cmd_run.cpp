@@ -117,7 +117,7 @@ int execute(bool resume, RunOptions& o, const GlobalOptions& global) {
       std::cerr << "adrestore: error: no journal at " << path << "\n";  // and no lock file left behind
       return k_exit_usage;
     }
-    lock = exec::StateLock::acquire(state);
+    lock = exec::StateLock::acquire(platform::system_fs(), state);
     if (!lock && lock.status().code() == Code::refused) {
       std::cerr << "adrestore: error: " << lock.status().message() << "\n";
       return k_exit_refused;
@@ -162,7 +162,7 @@ int execute(bool resume, RunOptions& o, const GlobalOptions& global) {
     std::cerr << "adrestore: error: cannot create the state directory: " << s.message() << "\n";
     return exit_code_for(s.code());
   }
-  if (!resume) lock = exec::StateLock::acquire(state);
+  if (!resume) lock = exec::StateLock::acquire(platform::system_fs(), state);
   if (!lock) {
     std::cerr << "adrestore: error: " << lock.status().message() << "\n";
     return exit_code_for(lock.status().code());

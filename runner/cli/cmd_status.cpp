@@ -76,7 +76,7 @@ void add_status_command(CLI::App& app, GlobalOptions& global, int& exit_code) {
     const exec::RunState& s = contents->state;
     bool lock_held = false;
     std::string holder;
-    if (auto lock = exec::StateLock::acquire(o->state); !lock) {
+    if (auto lock = exec::StateLock::acquire(platform::system_fs(), o->state); !lock) {
       lock_held = lock.status().code() == Code::refused;
       holder = lock.status().message();
     }

@@ -1,14 +1,13 @@
 #include "cli/run_output.h"
 
-#include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/spdlog.h>
 
 #include <cmath>
-#include <filesystem>
 #include <ctime>
 
 #include "base/text.h"
 #include "base/time.h"
+#include "cli/file_log_sink.h"
 
 namespace adrestore::cli {
 std::string format_rate(double bytes_per_second) {
@@ -30,27 +29,22 @@ std::string format_eta(double seconds) {
 
 RunOutput::RunOutput(Options options) : m_opt(std::move(options)) {
   if (!m_opt.events_path.empty()) {
-    m_events = std::fopen(m_opt.events_path.c_str(), "ab");
-    m_events_ok = m_events != nullptr;
+    auto events = m_opt.fs->open(m_opt.events_path, platform::File::Mode::append);
+    m_events_ok = events.is_ok();
+    if (events) m_events = std::move(*events);
   }
   if (!m_opt.log_path.empty()) {
-    try {
-      // native(): a UTF-16 name on Windows (SPDLOG_WCHAR_FILENAMES), so non-ASCII paths work.
-      m_log = std::make_shared<spdlog::logger>(
-          "run", std::make_shared<spdlog::sinks::basic_file_sink_mt>(
-                     std::filesystem::u8path(m_opt.log_path).native(), false));
+    // Logging is best effort; the journal is the record.
+    if (auto sink = open_file_log_sink(*m_opt.fs, m_opt.log_path)) {
+      m_log = std::make_shared<spdlog::logger>("run", std::move(*sink));
       m_log->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %l %v");
       m_log->set_level(spdlog::level::debug);
-      m_log->flush_on(spdlog::level::info);
-    } catch (const spdlog::spdlog_ex&) {
-      m_log.reset();  // logging is best effort; the journal is the record
     }
   }
 }
 
 RunOutput::~RunOutput() {
   clear_progress_line();
-  if (m_events) std::fclose(m_events);
   if (m_log) m_log->flush();
 }
 
@@ -78,8 +72,7 @@ void RunOutput::on_event(const exec::Event& e) {
     if (!e.message.empty()) j["message"] = e.message;
     if (!e.data.empty()) j["data"] = e.data;
     const std::string line = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-    m_events_ok = std::fwrite(line.data(), 1, line.size(), m_events) == line.size() && std::fflush(m_events) == 0 &&
-                  m_events_ok;
+    m_events_ok = m_events->write_all(line.data(), line.size()).is_ok() && m_events_ok;
   }
   std::string line;
   switch (e.type) {

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "exec/observer.h"
+#include "platform/fs.h"
 
 namespace spdlog {
 class logger;
@@ -24,6 +25,7 @@ class RunOutput : public exec::Observer {
     int verbosity = 0;      // < 0: quiet
     std::string events_path;
     std::string log_path;   // <stateDir>/logs/run.log
+    platform::FileSystem* fs = &platform::system_fs();  // both files are written through it
   };
   explicit RunOutput(Options options);
   ~RunOutput() override;
@@ -40,7 +42,7 @@ class RunOutput : public exec::Observer {
   std::string format_progress(const exec::CopyProgress& p, double rate) const;
 
   Options m_opt;
-  std::FILE* m_events = nullptr;
+  std::unique_ptr<platform::File> m_events;
   bool m_events_ok = true;
   std::shared_ptr<spdlog::logger> m_log;
   bool m_progress_shown = false;

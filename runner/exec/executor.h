@@ -5,9 +5,11 @@
 // post hooks by their `when`); an interrupt stops at a safe point; a resume continues from
 // the journal.
 //
-// The DC's side effects go through ExecEnv (API, host, disks); the journal and the hook logs
-// are written in the state directory directly. The executor never prints (it tells the
-// Observer) and knows no exit codes: the CLI maps the Outcome.
+// Every side effect goes through ExecEnv: the DC's (API, host, disks), the state directory's
+// files (the journal and the hook logs, through `fs`), the clock (journal times, the run id,
+// hook logs), environment variables and the password prompt. The state lock and the CLI's
+// events file and run.log go through the same platform::FileSystem interface. The executor
+// never prints (it tells the Observer) and knows no exit codes: the CLI maps the Outcome.
 #pragma once
 
 #include <atomic>

@@ -195,7 +195,7 @@ HookResult run_hook(const plan::Hook& hook, const HookContext& ctx, const HookRu
 
   LogWriter log(file.get(), opts.secrets);
   log.line("==== adrestore hook " + result.name + " (" + plan::to_string(hook.phase) + "), run " +
-           shown(ctx.run_id, opts.secrets) + ", started " + format_rfc3339_utc(unix_now()) + " ====");
+           shown(ctx.run_id, opts.secrets) + ", started " + format_rfc3339_utc(opts.now_unix ? opts.now_unix() : unix_now()) + " ====");
   Result<Prepared> prepared = prepare(hook, ctx, opts);
   if (!prepared) {
     result.error = Status::error(prepared.status().code(), redact(prepared.status().message(), opts.secrets));

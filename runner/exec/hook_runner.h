@@ -68,6 +68,7 @@ struct HookRunOptions {
   const std::atomic<bool>* cancel = nullptr;  // Ctrl-C: stop the hook, outcome cancelled
   platform::ProcessRunner* runner = nullptr;  // null: platform::system_process_runner()
   platform::FileSystem* fs = nullptr;         // of the hook log; null: platform::system_fs()
+  std::function<std::int64_t()> now_unix = nullptr;  // the hook log's clock; null: the system's
 };
 
 enum class HookOutcome { succeeded, failed, timed_out, cancelled, spawn_failed };

@@ -1,21 +1,13 @@
-// One runner per state directory. The lock is an OS file lock on <stateDir>/lock that the
-// operating system drops when the holding process ends, however it ends, so a crash never
-// leaves a stale lock to edit by hand.
-//
-// POSIX (lock_posix.cpp): flock(LOCK_EX | LOCK_NB) on an O_CLOEXEC descriptor, so hooks
-// and other children never inherit the lock. flock belongs to the open file description:
-// a second open of the same file, even in the same process, is refused. (flock on NFS is
-// emulated with POSIX locks on Linux; keep state directories on local disks.)
-//
-// Windows (lock_win32.cpp, written by the Windows helper): CreateFileW(<stateDir>\lock,
-// GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ (deny write and delete), OPEN_ALWAYS,
-// FILE_ATTRIBUTE_NORMAL, no inheritance); a second opener gets ERROR_SHARING_VIOLATION,
-// which maps to Code::refused with the holder read from the file. Windows closes the
-// handle, and so releases the lock, when the process dies. The holder record is the same
-// JSON as on POSIX; boot_id is empty there (or the LastBootUpTime, if the helper wants).
+// One runner per state directory. The lock is an OS file lock on <stateDir>/lock, taken
+// through the FileSystem seam (FileSystem::open_locked: flock on POSIX, a handle that denies
+// writers on Windows), which the operating system drops when the holding process ends,
+// however it ends, so a crash never leaves a stale lock to edit by hand. Hooks and other
+// children never inherit it.
 //
 // After taking the lock the holder writes who it is (pid, host, boot id, start time and a
-// random nonce) into the file and flushes it; a refused runner reads it for its message.
+// random nonce) into the file and syncs it, through the same seam; a refused runner reads it
+// for its message. The holder record is the same JSON on every platform; boot_id is empty on
+// Windows.
 #pragma once
 
 #include <cstdint>
@@ -24,6 +16,7 @@
 #include <string>
 
 #include "base/status.h"
+#include "platform/fs.h"
 
 namespace adrestore::exec {
 
@@ -42,9 +35,9 @@ std::string describe(const LockHolder& h);
 
 class StateLock {
  public:
-  // Takes the lock of `state_dir` (which must exist). Another holder: Code::refused with a
-  // message naming it. A lock file that is a link or not a regular file: Code::refused.
-  static Result<std::unique_ptr<StateLock>> acquire(const std::string& state_dir);
+  // Takes the lock of `state_dir` (which must exist) on `fs`. Another holder: Code::refused
+  // with a message naming it. A lock file that is a link or not a regular file: Code::refused.
+  static Result<std::unique_ptr<StateLock>> acquire(platform::FileSystem& fs, const std::string& state_dir);
   // Releases the lock (and blanks the holder record first, while still holding it).
   ~StateLock();
   StateLock(const StateLock&) = delete;
@@ -53,9 +46,8 @@ class StateLock {
   const LockHolder& holder() const { return m_holder; }
 
  private:
-  struct Impl;
-  StateLock(std::unique_ptr<Impl> impl, LockHolder holder);
-  std::unique_ptr<Impl> m_impl;
+  StateLock(std::unique_ptr<platform::File> file, LockHolder holder);
+  std::unique_ptr<platform::File> m_file;
   LockHolder m_holder;
 };
 
@@ -69,5 +61,11 @@ std::string serialize_lock_holder(const LockHolder& h);
 std::optional<LockHolder> parse_lock_holder(const std::string& text);
 // 16 random hex digits for LockHolder::nonce.
 std::string random_nonce();
+
+// Per platform (lock_posix.cpp, lock_win32.cpp): this process as a holder (pid, host and,
+// on Linux, boot id), and the record in a lock file as another process reads it (nullopt
+// when it is unreadable or incomplete). Reads only.
+LockHolder this_process_as_holder();
+std::optional<LockHolder> read_holder_record(const std::string& lock_path);
 
 }  // namespace adrestore::exec

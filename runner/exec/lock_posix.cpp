@@ -1,3 +1,5 @@
+// The state lock's POSIX reads (contract in exec/lock.h): who this process is, and the
+// holder record as another process reads it; probe_lock for `status`.
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -5,20 +7,11 @@
 
 #include <cerrno>
 #include <cstring>
-#include <random>
 
-#include "exec/journal.h"
 #include "exec/lock.h"
 #include "platform/fs.h"
 
 namespace adrestore::exec {
-
-struct StateLock::Impl {
-  int fd = -1;
-  ~Impl() {
-    if (fd >= 0) ::close(fd);
-  }
-};
 
 namespace {
 
@@ -62,53 +55,20 @@ Result<int> open_lock_file(const std::string& path, int flags) {
 
 }  // namespace
 
-StateLock::StateLock(std::unique_ptr<Impl> impl, LockHolder holder)
-    : m_impl(std::move(impl)), m_holder(std::move(holder)) {}
-
-StateLock::~StateLock() {
-  // Blank the record while still holding the lock, so nobody reads a departed holder.
-  if (m_impl && m_impl->fd >= 0) (void)::ftruncate(m_impl->fd, 0);
-}
-
-Result<std::unique_ptr<StateLock>> StateLock::acquire(const std::string& state_dir) {
-  const std::string path = platform::join_path(state_dir, k_lock_file_name);
-  auto fd = open_lock_file(path, O_RDWR | O_CREAT);
-  if (!fd) return fd.status();
-  auto impl = std::make_unique<Impl>();
-  impl->fd = *fd;
-  if (::flock(impl->fd, LOCK_EX | LOCK_NB) != 0) {
-    const int err = errno;
-    if (err != EWOULDBLOCK) return platform::errno_status("cannot lock", path, err);
-    LockHolder other;
-    if (auto h = parse_lock_holder(read_small(impl->fd))) other = *h;
-    std::string msg = "the state directory " + state_dir + " is in use by another adrestore run: held by " +
-                      describe(other) + ". Wait for that run to end (the lock goes away with its process)";
-    if (other.pid != 0 && other.host != this_host()) msg += "; it runs on another machine that shares this folder";
-    return Status::error(Code::refused, msg);
-  }
+LockHolder this_process_as_holder() {
   LockHolder me;
   me.pid = static_cast<std::int64_t>(::getpid());
   me.host = this_host();
   me.boot_id = this_boot_id();
-  me.started_at = format_utc_ms(JournalWriter::system_clock_ms());
-  me.nonce = random_nonce();
-  const std::string text = serialize_lock_holder(me);
-  if (::ftruncate(impl->fd, 0) != 0) return platform::errno_status("cannot write the lock file", path, errno);
-  const char* p = text.data();
-  std::size_t left = text.size();
-  off_t off = 0;
-  while (left > 0) {
-    const ssize_t w = ::pwrite(impl->fd, p, left, off);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      return platform::errno_status("cannot write the lock file", path, errno);
-    }
-    p += w;
-    off += w;
-    left -= static_cast<std::size_t>(w);
-  }
-  if (::fsync(impl->fd) != 0) return platform::errno_status("cannot flush the lock file", path, errno);
-  return std::unique_ptr<StateLock>(new StateLock(std::move(impl), std::move(me)));
+  return me;
+}
+
+std::optional<LockHolder> read_holder_record(const std::string& lock_path) {
+  auto fd = open_lock_file(lock_path, O_RDONLY);
+  if (!fd) return std::nullopt;
+  auto h = parse_lock_holder(read_small(*fd));
+  ::close(*fd);
+  return h;
 }
 
 Result<std::optional<LockHolder>> probe_lock(const std::string& state_dir) {

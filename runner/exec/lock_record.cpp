@@ -1,9 +1,10 @@
-// The lock holder record and its message: shared by lock_posix.cpp and lock_win32.cpp.
+// The lock holder record and its message, the same on every platform.
 #include <cstdint>
 #include <random>
 
 #include <nlohmann/json.hpp>
 
+#include "base/json_nesting.h"
 #include "base/text.h"
 #include "exec/lock.h"
 
@@ -27,7 +28,8 @@ std::string serialize_lock_holder(const LockHolder& h) {
 }
 
 std::optional<LockHolder> parse_lock_holder(const std::string& text) {
-  if (text.empty() || text.size() > 4096) return std::nullopt;
+  // The record is flat; a deeper one is not ours (and is refused before it is parsed).
+  if (text.empty() || text.size() > 4096 || !json_nests_within(text, 2)) return std::nullopt;
   const nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
   if (!j.is_object()) return std::nullopt;
   auto str = [&j](const char* key, std::string& out) {

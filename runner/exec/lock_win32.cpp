@@ -1,10 +1,6 @@
-// The state lock on Windows (contract in exec/lock.h): the lock file is opened with
-// FILE_SHARE_READ only, so a second opener for writing gets ERROR_SHARING_VIOLATION. The
-// handle is not inheritable (hooks never hold the lock) and Windows closes it, releasing the
-// lock, when the process dies however it dies.
-#include <random>
-
-#include "exec/journal.h"
+// The state lock's Windows reads (contract in exec/lock.h): who this process is, and the
+// holder record as another process reads it (the holder denies only writers, so a reader
+// gets in); probe_lock for `status`.
 #include "exec/lock.h"
 #include "platform/fs.h"
 #include "platform/win32.h"
@@ -12,10 +8,6 @@
 namespace adrestore::exec {
 
 namespace w32 = platform::win32;
-
-struct StateLock::Impl {
-  w32::Handle file;
-};
 
 namespace {
 
@@ -62,56 +54,22 @@ Result<w32::Handle> open_lock_file(const std::string& path, DWORD access, DWORD 
 
 // The holder's record, read through a handle that shares everything (the holder denies
 // only writers, so a reader gets in).
-LockHolder read_holder(const std::string& path) {
+std::optional<LockHolder> read_holder(const std::string& path) {
   auto h = open_lock_file(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, OPEN_EXISTING);
-  if (!h || !*h) return LockHolder{};
-  return parse_lock_holder(read_small(h->get())).value_or(LockHolder{});
+  if (!h || !*h) return std::nullopt;
+  return parse_lock_holder(read_small(h->get()));
 }
 
 }  // namespace
 
-StateLock::StateLock(std::unique_ptr<Impl> impl, LockHolder holder)
-    : m_impl(std::move(impl)), m_holder(std::move(holder)) {}
-
-StateLock::~StateLock() {
-  // Blank the record while still holding the lock, so nobody reads a departed holder.
-  if (m_impl && m_impl->file) {
-    LARGE_INTEGER zero{};
-    if (::SetFilePointerEx(m_impl->file.get(), zero, nullptr, FILE_BEGIN)) (void)::SetEndOfFile(m_impl->file.get());
-  }
-}
-
-Result<std::unique_ptr<StateLock>> StateLock::acquire(const std::string& state_dir) {
-  const std::string path = platform::join_path(state_dir, k_lock_file_name);
-  auto h = open_lock_file(path, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ, OPEN_ALWAYS);
-  if (!h) return h.status();
-  if (!*h) {
-    const LockHolder other = read_holder(path);
-    std::string msg = "the state directory " + state_dir + " is in use by another adrestore run: held by " +
-                      describe(other) + ". Wait for that run to end (the lock goes away with its process)";
-    if (other.pid != 0 && other.host != this_host()) msg += "; it runs on another machine that shares this folder";
-    return Status::error(Code::refused, msg);
-  }
-  auto impl = std::make_unique<Impl>();
-  impl->file = std::move(*h);
+LockHolder this_process_as_holder() {
   LockHolder me;
   me.pid = static_cast<std::int64_t>(::GetCurrentProcessId());
   me.host = this_host();
-  me.started_at = format_utc_ms(JournalWriter::system_clock_ms());
-  me.nonce = random_nonce();
-  const std::string text = serialize_lock_holder(me);
-  HANDLE fh = impl->file.get();
-  LARGE_INTEGER zero{};
-  if (!::SetFilePointerEx(fh, zero, nullptr, FILE_BEGIN) || !::SetEndOfFile(fh)) {
-    return w32::error_status("cannot write the lock file", path, ::GetLastError());
-  }
-  DWORD written = 0;
-  if (!::WriteFile(fh, text.data(), static_cast<DWORD>(text.size()), &written, nullptr) || written != text.size()) {
-    return w32::error_status("cannot write the lock file", path, ::GetLastError());
-  }
-  if (!::FlushFileBuffers(fh)) return w32::error_status("cannot flush the lock file", path, ::GetLastError());
-  return std::unique_ptr<StateLock>(new StateLock(std::move(impl), std::move(me)));
+  return me;
 }
+
+std::optional<LockHolder> read_holder_record(const std::string& lock_path) { return read_holder(lock_path); }
 
 Result<std::optional<LockHolder>> probe_lock(const std::string& state_dir) {
   const std::string path = platform::join_path(state_dir, k_lock_file_name);
@@ -123,7 +81,7 @@ Result<std::optional<LockHolder>> probe_lock(const std::string& state_dir) {
                           OPEN_EXISTING);
   if (!h) return h.status();
   if (*h) return std::optional<LockHolder>();
-  return std::optional<LockHolder>(read_holder(path));
+  return std::optional<LockHolder>(read_holder(path).value_or(LockHolder{}));
 }
 
 }  // namespace adrestore::exec

@@ -65,7 +65,7 @@ RestoreRun::RestoreRun(const plan::Plan& plan, const graph::StepGraph& graph, Ex
                        std::unique_ptr<JournalWriter> journal, std::optional<RunState> resumed)
     : m_plan(plan), m_graph(graph), m_env(env), m_opt(options), m_journal(std::move(journal)),
       m_resumed(std::move(resumed)) {
-  m_run_id = m_resumed ? m_resumed->run.run_id : options.run_id.empty() ? make_run_id() : options.run_id;
+  m_run_id = m_resumed ? m_resumed->run.run_id : options.run_id.empty() ? make_run_id(now()) : options.run_id;
 }
 
 RestoreRun::~RestoreRun() { platform::secure_wipe(m_secrets); }

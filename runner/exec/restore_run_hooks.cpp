@@ -21,6 +21,7 @@ RestoreRun::StepResult RestoreRun::run_hook(const graph::Step& step) {
   ho.output_cap = m_opt.hook_log_cap;
   ho.cancel = &m_env.cancel;
   ho.fs = &m_env.fs;
+  ho.now_unix = [this] { return now(); };
   const HookResult r = exec::run_hook(*hook, ctx, ho);
   platform::secure_wipe(ho.secrets);  // the hook's copy of the DSRM password
 

@@ -13,8 +13,8 @@
 
 namespace adrestore::exec {
 
-std::string make_run_id() {
-  const std::string stamp = format_compact_utc(unix_now());
+std::string make_run_id(std::int64_t now_unix) {
+  const std::string stamp = format_compact_utc(now_unix);
   std::random_device rd;
   char suffix[16];
   std::snprintf(suffix, sizeof suffix, "%06x", rd() & 0xFFFFFFu);

@@ -11,7 +11,7 @@
 namespace adrestore::exec {
 
 // "20261124T174500Z-3f9c1a": sortable by start time, unique per run.
-std::string make_run_id();
+std::string make_run_id(std::int64_t now_unix);
 
 // Default state directory: %ProgramData%\adrestore\<plan> on Windows,
 // $XDG_STATE_HOME/adrestore/<plan> (or ~/.local/state/adrestore/<plan>) elsewhere.

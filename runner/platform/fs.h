@@ -48,7 +48,10 @@ bool read_mapped(const std::function<void()>& read);
 // An open file. Closing happens in the destructor; call close() to see its error.
 class File {
  public:
-  enum class Mode { read, write_new, write_truncate, read_write };
+  // append: created if missing, every write_all goes to the end (O_APPEND), and a link is
+  // followed: only for outputs the operator names (`--events /dev/stdout`, a FIFO); what
+  // adrestore keeps in its own folders uses the other modes, which never follow a link.
+  enum class Mode { read, write_new, write_truncate, read_write, append };
   static Result<std::unique_ptr<File>> open(const std::string& path, Mode mode);  // on system_fs()
   virtual ~File() = default;
   virtual Result<std::size_t> read(void* buf, std::size_t n) = 0;                      // 0 at end
@@ -95,6 +98,11 @@ class FileSystem {
   virtual Status remove(const std::string& path) = 0;    // a regular file or a link, never a directory tree
   virtual Result<std::uint64_t> free_bytes(const std::string& path) = 0;
   virtual Status check_movable(const std::string& path) = 0;
+  // Opens `path` for reading and writing (created if missing; never through a link; a
+  // regular file only) holding an exclusive lock that the operating system drops when the
+  // process ends, however it ends, and that child processes never inherit. Another holder:
+  // a null file (not an error), so that the caller can read and name the holder.
+  virtual Result<std::unique_ptr<File>> open_locked(const std::string& path) = 0;
 };
 
 // The machine's file system (POSIX or Win32), one per process.

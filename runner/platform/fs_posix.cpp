@@ -1,5 +1,6 @@
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -187,10 +188,36 @@ class PosixFileSystem : public FileSystem {
       case Mode::read_write:
         flags |= O_RDWR | O_CREAT | O_NOFOLLOW;
         break;
+      case Mode::append:
+        flags |= O_WRONLY | O_CREAT | O_APPEND;
+        break;
     }
     const int fd = ::open(path.c_str(), flags, 0644);
     if (fd < 0) return errno_status("cannot open", path, errno);
     return std::unique_ptr<File>(new PosixFile(fd, path));
+  }
+
+  // flock(LOCK_EX | LOCK_NB) on an O_CLOEXEC descriptor: children never inherit it, and it
+  // belongs to the open file description, so a second open of the same file, even in the
+  // same process, is refused. (flock on NFS is emulated with POSIX locks on Linux.)
+  Result<std::unique_ptr<File>> open_locked(const std::string& path) override {
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+    if (fd < 0) {
+      if (errno == ELOOP) {
+        return Status::error(Code::refused, path + " is a symbolic link; adrestore never follows links. Remove it");
+      }
+      return errno_status("cannot open the lock file", path, errno);
+    }
+    auto file = std::make_unique<PosixFile>(fd, path);
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+      return Status::error(Code::refused, path + " is not a regular file; remove it");
+    }
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      if (errno == EWOULDBLOCK) return std::unique_ptr<File>();
+      return errno_status("cannot lock", path, errno);
+    }
+    return std::unique_ptr<File>(std::move(file));
   }
 
   Result<FileInfo> stat(const std::string& path) override {

@@ -248,6 +248,14 @@ Result<std::unique_ptr<File>> open_impl(const std::string& path, File::Mode mode
       access = GENERIC_READ | GENERIC_WRITE;
       disposition = OPEN_ALWAYS;
       break;
+    case Mode::append: {
+      // FILE_APPEND_DATA without FILE_WRITE_DATA: every write goes to the end. Links are
+      // followed (an operator-named output).
+      Handle h(::CreateFileW(wpath->c_str(), FILE_APPEND_DATA | SYNCHRONIZE, k_share_all, nullptr, OPEN_ALWAYS,
+                             FILE_ATTRIBUTE_NORMAL, nullptr));
+      if (!h) return error_status("cannot open", path, ::GetLastError());
+      return std::unique_ptr<File>(std::make_unique<Win32File>(std::move(h), path));
+    }
   }
   auto open_with = [&](DWORD flags) {
     return Handle(::CreateFileW(wpath->c_str(), access, k_share_all, nullptr, disposition,
@@ -375,8 +383,31 @@ Result<std::vector<std::string>> list_impl(const std::string& path) {
   return names;
 }
 
+// The holder opens with FILE_SHARE_READ only, so a second opener for writing gets
+// ERROR_SHARING_VIOLATION; readers still get in to name the holder. The handle is not
+// inheritable, and Windows closes it, releasing the lock, when the process dies.
+Result<std::unique_ptr<File>> open_locked_impl(const std::string& path) {
+  auto wpath = long_path(path, "cannot open the lock file");
+  if (!wpath) return wpath.status();
+  Handle h(::CreateFileW(wpath->c_str(), GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ, nullptr, OPEN_ALWAYS,
+                         FILE_ATTRIBUTE_NORMAL | FILE_FLAG_OPEN_REPARSE_POINT, nullptr));
+  if (!h) {
+    const DWORD err = ::GetLastError();
+    if (err == ERROR_SHARING_VIOLATION || err == ERROR_LOCK_VIOLATION) return std::unique_ptr<File>();
+    return error_status("cannot open the lock file", path, err);
+  }
+  Attributes a;
+  if (!query_attributes(h.get(), a)) return error_status("cannot inspect the lock file", path, ::GetLastError());
+  if (a.attributes & FILE_ATTRIBUTE_REPARSE_POINT) {
+    return Status::error(Code::refused, path + " is a link; adrestore never follows links. Remove it");
+  }
+  if (a.attributes & FILE_ATTRIBUTE_DIRECTORY) return Status::error(Code::refused, path + " is not a regular file; remove it");
+  return std::unique_ptr<File>(std::make_unique<Win32File>(std::move(h), path));
+}
+
 class Win32FileSystem : public FileSystem {
  public:
+  Result<std::unique_ptr<File>> open_locked(const std::string& path) override { return open_locked_impl(path); }
   Result<std::unique_ptr<File>> open(const std::string& path, File::Mode mode) override { return open_impl(path, mode); }
   Result<FileInfo> stat(const std::string& path) override { return stat_impl(path); }
   Result<std::vector<std::string>> list(const std::string& dir) override { return list_impl(dir); }

@@ -32,7 +32,7 @@ struct LockingChild {
     if (pid == 0) {
       ::close(down[1]);
       ::close(up[0]);
-      auto lock = StateLock::acquire(state_dir);
+      auto lock = StateLock::acquire(platform::system_fs(), state_dir);
       const char ok = lock ? 'L' : 'F';
       if (::write(up[1], &ok, 1) != 1) ::_exit(3);
       char c = 0;
@@ -67,9 +67,9 @@ struct LockingChild {
 TEST_SUITE("journal") {
   TEST_CASE("a second lock on the same state directory in the same process is refused") {
     TempDir t;
-    auto first = StateLock::acquire(t.path().string());
+    auto first = StateLock::acquire(platform::system_fs(), t.path().string());
     REQUIRE_MESSAGE(first, first.status().message());
-    auto second = StateLock::acquire(t.path().string());
+    auto second = StateLock::acquire(platform::system_fs(), t.path().string());
     REQUIRE_FALSE(second);
     CHECK(second.status().code() == Code::refused);
     const std::string& m = second.status().message();
@@ -81,7 +81,7 @@ TEST_SUITE("journal") {
   TEST_CASE("a lock held by another process is refused with that process's details") {
     TempDir t;
     LockingChild child(t.path().string());
-    auto mine = StateLock::acquire(t.path().string());
+    auto mine = StateLock::acquire(platform::system_fs(), t.path().string());
     REQUIRE_FALSE(mine);
     CHECK(mine.status().code() == Code::refused);
     CHECK_MESSAGE(mine.status().message().find("held by pid " + std::to_string(child.pid)) != std::string::npos,
@@ -91,35 +91,35 @@ TEST_SUITE("journal") {
     REQUIRE(probe->has_value());
     CHECK((*probe)->pid == child.pid);
     child.finish(false);
-    CHECK(StateLock::acquire(t.path().string()));
+    CHECK(StateLock::acquire(platform::system_fs(), t.path().string()));
   }
 
   TEST_CASE("the lock is released when its holder is killed") {
     TempDir t;
     LockingChild child(t.path().string());
-    CHECK_FALSE(StateLock::acquire(t.path().string()));
+    CHECK_FALSE(StateLock::acquire(platform::system_fs(), t.path().string()));
     const int status = child.finish(true);
     CHECK(WIFSIGNALED(status));
-    auto again = StateLock::acquire(t.path().string());
+    auto again = StateLock::acquire(platform::system_fs(), t.path().string());
     CHECK_MESSAGE(again, again.status().message());
   }
 
   TEST_CASE("the lock is released when the holder object goes away") {
     TempDir t;
     {
-      auto first = StateLock::acquire(t.path().string());
+      auto first = StateLock::acquire(platform::system_fs(), t.path().string());
       REQUIRE(first);
     }
     CHECK(testing::read_file(t / "lock").empty());
     auto probe = probe_lock(t.path().string());
     REQUIRE(probe);
     CHECK_FALSE(probe->has_value());
-    CHECK(StateLock::acquire(t.path().string()));
+    CHECK(StateLock::acquire(platform::system_fs(), t.path().string()));
   }
 
   TEST_CASE("the lock file records pid, host, boot id, start time and nonce") {
     TempDir t;
-    auto lock = StateLock::acquire(t.path().string());
+    auto lock = StateLock::acquire(platform::system_fs(), t.path().string());
     REQUIRE(lock);
     const auto j = nlohmann::json::parse(testing::read_file(t / "lock"));
     CHECK(j["pid"] == ::getpid());
@@ -137,17 +137,17 @@ TEST_SUITE("journal") {
     TempDir t;
     testing::write_file(t / "elsewhere", "");
     std::filesystem::create_symlink(t / "elsewhere", t / "lock");
-    auto lock = StateLock::acquire(t.path().string());
+    auto lock = StateLock::acquire(platform::system_fs(), t.path().string());
     REQUIRE_FALSE(lock);
     CHECK(lock.status().message().find("symbolic link") != std::string::npos);
   }
 
   TEST_CASE("a damaged holder record still yields a refusal, without details") {
     TempDir t;
-    auto first = StateLock::acquire(t.path().string());
+    auto first = StateLock::acquire(platform::system_fs(), t.path().string());
     REQUIRE(first);
     testing::write_file(t / "lock", "{\"pid\": \"garbage");
-    auto second = StateLock::acquire(t.path().string());
+    auto second = StateLock::acquire(platform::system_fs(), t.path().string());
     REQUIRE_FALSE(second);
     CHECK(second.status().code() == Code::refused);
     CHECK(second.status().message().find("has not written its details yet") != std::string::npos);

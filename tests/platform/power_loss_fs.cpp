@@ -49,6 +49,7 @@ class PowerLossFs::TrackedFile : public platform::File {
     }
     return m_inner->size();
   }
+  void seek(std::uint64_t pos) { m_pos = pos; }
   Status close() override {
     {
       std::lock_guard<std::mutex> hold(m_fs.m_mu);
@@ -217,26 +218,57 @@ Status PowerLossFs::file_sync(int inode, int generation, const std::string& path
 }
 
 Result<std::unique_ptr<platform::File>> PowerLossFs::open(const std::string& path, platform::File::Mode mode) {
+  using OpenMode = platform::File::Mode;
+  {
+    std::lock_guard<std::mutex> hold(m_mu);
+    if (m_dead) return gone();
+    const std::string p = norm(path);
+    if (!tracked(p)) return m_inner.open(path, mode);
+    if (mode == OpenMode::read) {
+      auto f = m_inner.open(path, mode);
+      if (!f) return f.status();
+      return std::unique_ptr<platform::File>(new TrackedFile(*this, std::move(*f), p, -1, m_generation));
+    }
+  }
+  // Appends are modelled as writes at the end: the inner file is opened for writing at
+  // offsets (pwrite on an O_APPEND descriptor ignores its offset on Linux).
+  const bool append = mode == OpenMode::append;
+  auto f = open_tracked(path, mode == OpenMode::write_truncate,
+                        [&] { return m_inner.open(path, append ? OpenMode::read_write : mode); });
+  if (f && *f && append) {
+    auto size = (*f)->size();
+    if (!size) return size.status();
+    static_cast<TrackedFile&>(**f).seek(*size);
+  }
+  return f;
+}
+
+Result<std::unique_ptr<platform::File>> PowerLossFs::open_locked(const std::string& path) {
+  {
+    std::lock_guard<std::mutex> hold(m_mu);
+    if (m_dead) return gone();
+    if (!tracked(norm(path))) return m_inner.open_locked(path);
+  }
+  return open_tracked(path, false, [&] { return m_inner.open_locked(path); });
+}
+
+Result<std::unique_ptr<platform::File>> PowerLossFs::open_tracked(
+    const std::string& path, bool truncates, const std::function<Result<std::unique_ptr<platform::File>>()>& opener) {
   std::lock_guard<std::mutex> hold(m_mu);
   if (m_dead) return gone();
   const std::string p = norm(path);
-  if (!tracked(p)) return m_inner.open(path, mode);
-  using OpenMode = platform::File::Mode;
-  if (mode == OpenMode::read) {
-    auto f = m_inner.open(path, mode);
-    if (!f) return f.status();
-    return std::unique_ptr<platform::File>(new TrackedFile(*this, std::move(*f), p, -1, m_generation));
-  }
   auto before = m_inner.stat(p);
   const bool existed = before && before->type != platform::FileType::missing;
+  // Before the inner open creates or truncates it: the folder's entries and the old content.
   if (!existed) touch_dir(platform::parent_dir(p));
-  if (existed && mode == OpenMode::write_truncate) keep_content(inode_at(p), p);
-  auto f = m_inner.open(path, mode);
+  if (existed && truncates) keep_content(inode_at(p), p);
+  auto f = opener();
   if (!f) return f.status();
+  if (!*f) return f;  // a lock held elsewhere: nothing changed
   int id = 0;
   if (existed) {
     id = inode_at(p);
-    if (mode == OpenMode::write_truncate) m_inodes[id].pending.push_back({0, {}, std::uint64_t{0}});
+    if (truncates) m_inodes[id].pending.push_back({0, {}, std::uint64_t{0}});
   } else {
     id = m_next_inode++;
     m_inodes[id].durable = std::string();  // a new file's durable content, once its name is durable

@@ -69,6 +69,7 @@ class PowerLossFs : public platform::FileSystem {
   Status remove(const std::string& path) override;
   Result<std::uint64_t> free_bytes(const std::string& path) override;
   Status check_movable(const std::string& path) override;
+  Result<std::unique_ptr<platform::File>> open_locked(const std::string& path) override;
 
  private:
   class TrackedFile;
@@ -84,6 +85,10 @@ class PowerLossFs : public platform::FileSystem {
   };
   using Entries = std::map<std::string, int>;  // name -> inode
 
+  // open()'s and open_locked()'s tracking around the inner file system's open; `opener`
+  // opens the inner file (null: a lock held elsewhere, passed on).
+  Result<std::unique_ptr<platform::File>> open_tracked(
+      const std::string& path, bool truncates, const std::function<Result<std::unique_ptr<platform::File>>()>& opener);
   std::string norm(const std::string& path) const;
   bool tracked(const std::string& path) const;
   Status gone() const;
