@@ -1,9 +1,9 @@
 #include "backup/backup_driver.h"
 
 #include "backup/encoding.h"
+#include "backup/ese_header.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cstdio>
 #include <ctime>
 #include <set>
@@ -148,20 +148,6 @@ class Copier {
   std::set<std::string> m_names;
 };
 
-bool log_generation(const std::string& name, std::uint32_t& gen) {
-  const std::string lower = to_lower_ascii(name);
-  if (!starts_with(lower, "edb") || !ends_with(lower, ".log")) return false;
-  const std::string hex = lower.substr(3, lower.size() - 7);
-  if (hex.empty() || hex.size() > 8) return false;
-  std::uint64_t v = 0;
-  for (char c : hex) {
-    if (!std::isxdigit(static_cast<unsigned char>(c))) return false;
-    v = v * 16 + static_cast<std::uint64_t>(std::isdigit(static_cast<unsigned char>(c)) ? c - '0' : c - 'a' + 10);
-  }
-  gen = static_cast<std::uint32_t>(v);
-  return true;
-}
-
 Status check_options(const BackupOptions& o) {
   if (o.out_dir.empty()) return Status::error(Code::usage, "no output folder given");
   if (o.read_size < 24576 || o.read_size % 8192 != 0) {
@@ -251,7 +237,7 @@ Result<BackupResult> run_backup(ntds::Api& api, host::Host& host, const BackupOp
       auto f = copier.copy(e);
       if (!f) return f.status();
       std::uint32_t gen = 0;
-      if (f->kind == FileKind::log && log_generation(f->path, gen)) {
+      if (f->kind == FileKind::log && parse_ese_log_name(f->path.substr(f->path.rfind('/') + 1), gen)) {
         m.gen_low = any ? std::min(m.gen_low, gen) : gen;
         m.gen_high = any ? std::max(m.gen_high, gen) : gen;
         any = true;

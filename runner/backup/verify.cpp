@@ -4,6 +4,7 @@
 #include <set>
 
 #include "backup/encoding.h"
+#include "backup/ese_check.h"
 #include "backup/hash_engine.h"
 #include "base/text.h"
 
@@ -164,6 +165,11 @@ const char* to_string(ProblemKind k) {
     case ProblemKind::io: return "io";
     case ProblemKind::cancelled: return "cancelled";
     case ProblemKind::usage: return "usage";
+    case ProblemKind::ese_header: return "ese-header";
+    case ProblemKind::ese_foreign_log: return "ese-foreign-log";
+    case ProblemKind::ese_log_sequence: return "ese-log-sequence";
+    case ProblemKind::ese_logs_missing: return "ese-logs-missing";
+    case ProblemKind::ese_checkpoint: return "ese-checkpoint";
   }
   return "io";
 }
@@ -262,9 +268,20 @@ VerifyResult verify_files(host::Disks& disks, const WinPath& source, const Manif
           set_problem(ProblemKind::cancelled, "the check was cancelled before every file was verified"));
     }
   }
+  // Whether the set would recover: headers only, after the hashes (a file that failed them
+  // is not read again). Resume checks a subset of files, which the ESE rules cannot judge.
+  std::vector<VerifyProblem> ese;
+  if (options.depth == VerifyDepth::full && !options.only && !out.cancelled) {
+    std::set<std::string> failed;
+    for (std::size_t i = 0; i < chosen.size(); ++i) {
+      if (!presence[i].empty()) failed.insert(set_path_key(chosen[i]->path));
+    }
+    ese = check_ese_set(disks, source, m, failed);
+  }
   for (auto& list : presence) {
     for (VerifyProblem& p : list) out.problems.push_back(std::move(p));
   }
+  for (VerifyProblem& p : ese) out.problems.push_back(std::move(p));
   if (options.report_extra_files) add_extra_notes(disks, source, m, options.manifest_name, out);
   return out;
 }

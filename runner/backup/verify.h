@@ -5,8 +5,10 @@
 // Full check, in this order: the manifest is present and valid; the expiry token decodes;
 // createdAt is within maxAge and not in the future; every listed file (or the `only` subset)
 // is a regular file (no link anywhere inside the set), of the recorded size; then each file
-// is read once, hashing the whole file and every chunk on the same pass. Entries in the
-// folder that the manifest does not list are reported as notes (the restore ignores them).
+// is read once, hashing the whole file and every chunk on the same pass; then the ESE
+// headers of the database, logs and checkpoint are checked (backup/ese_check.h; the whole
+// set only, not an `only` subset). Entries in the folder that the manifest does not list
+// are reported as notes (the restore ignores them).
 //
 // Performance contract: every byte is read once, in large sequential reads; files are hashed
 // in parallel, and the whole-file hash and the chunk hashes of one file run on different
@@ -46,6 +48,12 @@ enum class ProblemKind {
   io,            // the file could not be opened or read
   cancelled,     // the check was cancelled before it finished
   usage,         // the caller asked for a file the manifest does not list
+  // ESE consistency (backup/ese_check.h): the set's bytes match the manifest, but would not recover.
+  ese_header,        // the database, a log or the checkpoint has no valid ESE header
+  ese_foreign_log,   // a log or the checkpoint belongs to another database (its log signature differs)
+  ese_log_sequence,  // a gap in the log generations, or generations that disagree with genLow/genHigh or the names
+  ese_logs_missing,  // a database in dirty shutdown needs logs the set does not hold
+  ese_checkpoint,    // the checkpoint points at a log generation the set does not hold
 };
 const char* to_string(ProblemKind k);
 

@@ -79,6 +79,11 @@ const char* verify_headline(backup::ProblemKind kind) {
     case backup::ProblemKind::in_future: return "is dated in the future";
     case backup::ProblemKind::expiry_token: return "cannot be restored";
     case backup::ProblemKind::set_folder: return "cannot be read";
+    case backup::ProblemKind::ese_header:
+    case backup::ProblemKind::ese_foreign_log:
+    case backup::ProblemKind::ese_log_sequence:
+    case backup::ProblemKind::ese_logs_missing:
+    case backup::ProblemKind::ese_checkpoint: return "would not recover (its bytes match the manifest)";
     case backup::ProblemKind::manifest:
     case backup::ProblemKind::missing:
     case backup::ProblemKind::not_regular:

@@ -128,10 +128,10 @@ void convert(const Node& root, PlanTest& t, input::Diagnostics& diags, const std
       const std::string path = input::path_index("faults", i);
       if (!f.is_map()) continue;
       int kinds = 0;
-      for (const char* k : {"call", "crash", "diskFull", "corrupt", "journalFull", "locked", "boot"}) kinds += f.get(k) ? 1 : 0;
+      for (const char* k : {"call", "crash", "diskFull", "corrupt", "journalFull", "locked", "boot", "ese"}) kinds += f.get(k) ? 1 : 0;
       if (kinds != 1) {
         diags.error(f.mark, path,
-                    "a fault is exactly one of call (with hresult), crash, diskFull, corrupt, journalFull, locked or boot; found " +
+                    "a fault is exactly one of call (with hresult), crash, diskFull, corrupt, journalFull, locked, boot or ese; found " +
                         std::to_string(kinds));
         continue;
       }

@@ -119,6 +119,7 @@ struct Setup {
   backup::Manifest manifest;
   std::size_t calls_before = 0;
   std::map<std::string, std::optional<std::string>> before;  // expected path -> sha256 before the run
+  std::vector<sim::ExistingFile> existing;                     // world.existingFiles
 };
 
 Status make_world(const PlanTest& t, const plan::Plan& plan, const std::string& world_dir, Setup& s) {
@@ -156,10 +157,12 @@ Status make_world(const PlanTest& t, const plan::Plan& plan, const std::string& 
     }
     o.locations = loc;
   }
+  // Written after the backup (write_existing): they are what the DC holds at the test's
+  // time, and a text file at the DIT's or a log's path must not end up in the set as one.
   for (const std::string& f : w.existing_files) {
     auto p = win(f, "world.existingFiles");
     if (!p) return p.status();
-    o.existing_files.push_back({*p, "existing file " + f + "\n", std::nullopt});
+    s.existing.push_back({*p, "existing file " + f + "\n", std::nullopt});
   }
   auto world = sim::create_world(world_dir, o);
   if (!world) return world.status().with_context("creating the world");
@@ -217,6 +220,7 @@ Status prepare(const PlanTest& t, const plan::Plan& plan, const std::string& wor
   if (Status st = make_world(t, plan, world_dir, s); !st) return st;
   if (Status st = take_backup(plan, s); !st) return st;
   if (Status st = dc_moves_on(s); !st) return st;
+  if (Status st = sim::write_existing_files(*s.world, s.existing); !st) return st;
   // Now the DC as the test wants it: the clock back to today, the DC in DSRM (or not).
   const bool online = t.world.ntds_online.value_or(false);
   const bool dsrm = t.world.dsrm.value_or(true);

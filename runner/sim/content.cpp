@@ -6,12 +6,15 @@
 #include <cstring>
 #include <vector>
 
+#include "backup/ese_header.h"
 #include "base/text.h"
 
 namespace adrestore::sim {
 namespace {
 
 constexpr std::size_t k_io_chunk = 1 << 20;
+constexpr std::size_t k_text_offset = backup::k_ese_header_bytes;  // the text follows the ESE header
+static_assert(k_text_offset < k_header_bytes);
 
 const char* kind_word(SimFileKind k) {
   switch (k) {
@@ -69,10 +72,45 @@ void fill_pattern(std::uint64_t seed, std::uint64_t offset, unsigned char* buf, 
   }
 }
 
+// The NetBIOS name in an ESE signature: the DC's first label, upper case.
+std::string netbios_of(const std::string& dc) {
+  std::string name = dc.substr(0, dc.find('.'));
+  for (char& c : name) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return name;
+}
+
+backup::EseHeaderBytes ese_header(const SimFileSpec& s) {
+  const backup::EseSignature log_sign = sim_log_signature(s.dc);
+  switch (s.kind) {
+    case SimFileKind::database: {
+      backup::EseDatabaseHeader h;
+      h.db_signature = sim_db_signature(s.dc);
+      h.log_signature = log_sign;
+      return backup::write_ese_database_header(h);
+    }
+    case SimFileKind::log: {
+      backup::EseLogHeader h;
+      h.generation = std::max<std::uint32_t>(s.generation, 1);
+      h.log_signature = log_sign;
+      return backup::write_ese_log_header(h);
+    }
+    case SimFileKind::checkpoint: {
+      backup::EseCheckpointHeader h;
+      h.generation = std::max<std::uint32_t>(s.generation, 1);
+      h.log_signature = log_sign;
+      return backup::write_ese_checkpoint_header(h);
+    }
+  }
+  return {};
+}
+
+// An ESE header of the file's kind, then the text header at k_ese_text_offset.
 std::vector<unsigned char> header_block(const SimFileSpec& s) {
   std::vector<unsigned char> block(k_header_bytes, 0);
+  const backup::EseHeaderBytes ese = ese_header(s);
+  std::memcpy(block.data(), ese.data(), ese.size());
   const std::string h = header_text(s);
-  std::memcpy(block.data(), h.data(), std::min<std::size_t>(h.size(), block.size()));
+  std::memcpy(block.data() + k_text_offset, h.data(), std::min<std::size_t>(h.size(), block.size() - k_text_offset));
   return block;
 }
 
@@ -85,11 +123,15 @@ std::string header_value(const std::string& header, const std::string& key) {
 
 }  // namespace
 
-std::string log_file_name(std::uint32_t generation) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "edb%05X.log", generation);
-  return buf;
+backup::EseSignature sim_db_signature(const std::string& dc) {
+  return backup::EseSignature::make(static_cast<std::uint32_t>(fnv1a("db:" + to_lower_ascii(dc))), netbios_of(dc));
 }
+
+backup::EseSignature sim_log_signature(const std::string& dc) {
+  return backup::EseSignature::make(static_cast<std::uint32_t>(fnv1a("log:" + to_lower_ascii(dc))), netbios_of(dc));
+}
+
+std::string log_file_name(std::uint32_t generation) { return backup::ese_log_name(generation); }
 
 bool parse_log_file_name(const std::string& name, std::uint32_t& generation) {
   const std::string lower = to_lower_ascii(name);
@@ -129,8 +171,8 @@ Status write_sim_file(const std::string& host_path, const SimFileSpec& spec) {
 Result<SimFileSpec> read_sim_header(const std::string& host_path) {
   auto f = platform::File::open(host_path, platform::File::Mode::read);
   if (!f) return f.status();
-  std::vector<unsigned char> block(k_header_bytes);
-  auto n = (*f)->pread(block.data(), block.size(), 0);
+  std::vector<unsigned char> block(k_header_bytes - k_text_offset);
+  auto n = (*f)->pread(block.data(), block.size(), k_text_offset);
   if (!n) return n.status();
   const std::string head(reinterpret_cast<const char*>(block.data()), *n);
   const std::string text = head.substr(0, head.find('\0'));

@@ -1,18 +1,21 @@
 // The bytes of a simulated DC's files: the DIT, the logs and the checkpoint. Each file
-// starts with a text header naming the DC (so a human can `head` it) and continues with a
-// deterministic pattern seeded by the DC name, so that a restored file can be told apart
-// from garbage, from another DC's file and from a file with one flipped byte.
+// starts with a real ESE header of its kind (backup/ese_header.h: a database in clean
+// shutdown, logs and checkpoint of its log signature, signatures derived from the DC
+// name), then at byte 4096 a text header naming the DC (`tail -c +4097 | head` shows it),
+// and continues with a deterministic pattern seeded by the DC name, so that a restored file
+// can be told apart from garbage, from another DC's file and from a file with one flipped byte.
 #pragma once
 
 #include <cstdint>
 #include <string>
 
+#include "backup/ese_header.h"
 #include "base/status.h"
 #include "platform/fs.h"
 
 namespace adrestore::sim {
 
-inline constexpr std::uint64_t k_header_bytes = 8192;  // one ESE page
+inline constexpr std::uint64_t k_header_bytes = 8192;  // the ESE header, then the text header
 inline constexpr std::uint64_t k_min_file_bytes = k_header_bytes;
 
 enum class SimFileKind { database, log, checkpoint };
@@ -33,6 +36,11 @@ Status check_sim_file(const std::string& host_path, const SimFileSpec& expected_
 
 // Reads the header of a simulated file; fails when it is not one.
 Result<SimFileSpec> read_sim_header(const std::string& host_path);
+
+// The ESE signatures of a simulated DC's database and logs (the same for every file of
+// that DC, different for another DC).
+backup::EseSignature sim_db_signature(const std::string& dc);
+backup::EseSignature sim_log_signature(const std::string& dc);
 
 // edb00001.log <-> 1 (the generation is the hex number in the name).
 std::string log_file_name(std::uint32_t generation);

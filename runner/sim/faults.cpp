@@ -62,6 +62,16 @@ nlohmann::json hresult_json(const CallFault& f) {
 
 }  // namespace
 
+const char* to_string(EseProblem p) {
+  switch (p) {
+    case EseProblem::foreign_log: return "foreignLog";
+    case EseProblem::dirty_without_logs: return "dirtyWithoutLogs";
+    case EseProblem::log_gap: return "logGap";
+    case EseProblem::header_checksum: return "headerChecksum";
+  }
+  return "foreignLog";
+}
+
 nlohmann::json fault_to_json(const Fault& f) {
   nlohmann::json j = nlohmann::json::object();
   if (const auto* c = std::get_if<CallFault>(&f.kind)) {
@@ -94,6 +104,10 @@ nlohmann::json fault_to_json(const Fault& f) {
   } else if (const auto* b = std::get_if<BootFault>(&f.kind)) {
     j["boot"] = {{"skip", to_string(b->skip)}};
     j["applied"] = b->applied;
+  } else if (const auto* e = std::get_if<EseFault>(&f.kind)) {
+    j["ese"] = {{"problem", to_string(e->problem)}};
+    if (!e->backup_file.empty()) j["ese"]["backupFile"] = e->backup_file;
+    j["applied"] = e->applied;
   }
   return j;
 }
@@ -105,10 +119,10 @@ Result<Fault> fault_from_json_unchecked(const nlohmann::json& j, const std::stri
   const int kinds = static_cast<int>(j.contains("call")) + static_cast<int>(j.contains("crash")) +
                     static_cast<int>(j.contains("diskFull")) + static_cast<int>(j.contains("corrupt")) +
                     static_cast<int>(j.contains("journalFull")) + static_cast<int>(j.contains("locked")) +
-                    static_cast<int>(j.contains("boot"));
+                    static_cast<int>(j.contains("boot")) + static_cast<int>(j.contains("ese"));
   if (kinds != 1) {
     return Status::error(Code::invalid_input,
-                         path + ": a fault has exactly one of 'call' (with 'hresult'), 'crash', 'diskFull', 'corrupt', 'journalFull', 'locked' or 'boot'" +
+                         path + ": a fault has exactly one of 'call' (with 'hresult'), 'crash', 'diskFull', 'corrupt', 'journalFull', 'locked', 'boot' or 'ese'" +
                              (kinds == 0 ? std::string() : " (found " + std::to_string(kinds) + ")"));
   }
   auto only = [&](std::initializer_list<const char*> allowed) -> Status {
@@ -221,6 +235,33 @@ Result<Fault> fault_from_json_unchecked(const nlohmann::json& j, const std::stri
     }
     b.applied = j.value("applied", false);
     f.kind = b;
+  } else if (j.contains("ese")) {
+    if (Status s = only({"ese", "applied"}); !s) return s;
+    const nlohmann::json& x = j["ese"];
+    if (!x.is_object()) return Status::error(Code::invalid_input, path + ".ese: a map with 'problem' and, optionally, 'backupFile'");
+    EseFault e;
+    const auto problem = x.find("problem");
+    const std::string* name = problem == x.end() ? nullptr : problem->get_ptr<const std::string*>();
+    bool known = false;
+    for (EseProblem p : {EseProblem::foreign_log, EseProblem::dirty_without_logs, EseProblem::log_gap, EseProblem::header_checksum}) {
+      if (name && *name == to_string(p)) e.problem = p, known = true;
+    }
+    if (!known) {
+      return Status::error(Code::invalid_input, path + ".ese.problem: '" + escape_for_terminal(name ? *name : "") +
+                                                    "' is not one of foreignLog, dirtyWithoutLogs, logGap, headerChecksum");
+    }
+    const auto file = x.find("backupFile");
+    if (file != x.end()) {
+      const std::string* given = file->get_ptr<const std::string*>();
+      if (!given || given->empty() || given->find("..") != std::string::npos || starts_with(*given, "/") ||
+          starts_with(*given, "\\")) {
+        return Status::error(Code::invalid_input, path + ".ese.backupFile: must be a path inside the backup set");
+      }
+      e.backup_file = *given;
+    }
+    const auto applied = j.find("applied");
+    e.applied = applied != j.end() && applied->is_boolean() && applied->get<bool>();
+    f.kind = e;
   } else {
     if (Status s = only({"corrupt", "applied"}); !s) return s;
     const nlohmann::json& x = j["corrupt"];
@@ -309,6 +350,10 @@ std::string describe_fault(const Fault& f) {
   }
   if (const auto* b = std::get_if<BootFault>(&f.kind)) {
     return std::string("the next post-restore boot skips ") + to_string(b->skip);
+  }
+  if (const auto* e = std::get_if<EseFault>(&f.kind)) {
+    return std::string("ESE fault ") + to_string(e->problem) + " in the backup set" +
+           (e->backup_file.empty() ? "" : " (" + e->backup_file + ")");
   }
   const auto& x = std::get<CorruptFault>(f.kind);
   return "corrupt byte " + std::to_string(x.at_byte) + " of backup file " + x.backup_file;

@@ -1,5 +1,5 @@
 // Faults are data (simulator.md): entries of world.json's "faults" list, added by hand or
-// by a plan test. Seven kinds:
+// by a plan test. Eight kinds:
 //   {call, hresult, times?, after?}          the named API call fails with that HRESULT
 //   {crash: {atStep, afterBytes?}}           the executor kills itself in that step
 //   {diskFull: {path, afterBytes, hidden?}}  writes under a Windows path fail past N bytes;
@@ -11,6 +11,8 @@
 //   {journalFull: {atRecord}}                the state folder's disk is full: writing journal
 //                                            record N (and every later one) fails
 //   {boot: {skip}}                           the next post-restore boot leaves one thing out
+//   {ese: {problem, backupFile?}}            the backup set would not recover (ESE headers),
+//                                            though its manifest is re-hashed to match
 // Each kind also keeps its progress in the world (seen/fired, taken, written/tripped,
 // applied), so a fault fires the right number of times across processes.
 #pragma once
@@ -97,8 +99,26 @@ struct BootFault {
   bool applied = false;
 };
 
+// A backup set whose bytes match its manifest but that would not recover (doc/ese-checks.md):
+// its files are rewritten and the manifest re-hashed, as whoever can write to the backup
+// share could. Applied with the corrupt faults, once. backupFile picks the file (a name or
+// a set path); unset: the first log (foreignLog), a middle log (logGap), ntds.dit (the rest).
+enum class EseProblem {
+  foreign_log,         // a log's header gets another database's log signature
+  dirty_without_logs,  // the database is marked dirty, needing one log past genHigh
+  log_gap,             // a log between the oldest and the newest is removed from the set
+  header_checksum,     // one byte of a header changes without its checksum
+};
+const char* to_string(EseProblem p);  // "foreignLog", "dirtyWithoutLogs", "logGap", "headerChecksum"
+
+struct EseFault {
+  EseProblem problem = EseProblem::foreign_log;
+  std::string backup_file;
+  bool applied = false;
+};
+
 struct Fault {
-  std::variant<CallFault, CrashFault, DiskFullFault, CorruptFault, JournalFullFault, LockedFault, BootFault> kind;
+  std::variant<CallFault, CrashFault, DiskFullFault, CorruptFault, JournalFullFault, LockedFault, BootFault, EseFault> kind;
 };
 
 // A fault entry as JSON (world.json form, with its progress fields).

@@ -6,6 +6,7 @@
 
 #include "base/text.h"
 #include "platform/fs.h"
+#include "sim/ese_faults.h"
 
 namespace adrestore::sim {
 namespace {
@@ -405,6 +406,13 @@ void World::attach_disk_faults(SimDisks& disks) {
 Status World::apply_corrupt_faults(const std::string& backup_set_dir) {
   return update([&](Transaction& tx) {
     for (Fault& f : tx.state().faults) {
+      if (auto* e = std::get_if<EseFault>(&f.kind); e && !e->applied) {
+        std::string done;
+        if (Status s = apply_ese_fault(m_fs, backup_set_dir, *e, done); !s) return s.with_context("ese fault");
+        e->applied = true;
+        tx.log("# ese problem=" + std::string(to_string(e->problem)) + " did=" + encode_log_value(done));
+        continue;
+      }
       auto* c = std::get_if<CorruptFault>(&f.kind);
       if (!c || c->applied) continue;
       auto file = find_backup_file(m_fs, backup_set_dir, c->backup_file);

@@ -99,8 +99,9 @@ class World {
   // afterBytes were written there. The count lives in memory (one process); the fault is
   // marked tripped in world.json when it first fires.
   void attach_disk_faults(SimDisks& disks);
-  // Applies every corrupt fault not applied yet to the backup set in `backup_set_dir` (a
-  // host path): flips (XOR 0xFF) the byte at atByte of the named file.
+  // Applies every corrupt and ese fault not applied yet to the backup set in `backup_set_dir`
+  // (a host path): a corrupt fault flips (XOR 0xFF) the byte at atByte of the named file; an
+  // ese fault rewrites an ESE header or removes a log and re-hashes the manifest (ese_faults.h).
   Status apply_corrupt_faults(const std::string& backup_set_dir);
 
   // ---- Evidence ----

@@ -99,10 +99,17 @@ Result<std::shared_ptr<World>> create_world(const std::string& dir, const WorldO
     }
     if (Status s = write(p.checkpoint->child("edb.chk"), {SimFileKind::checkpoint, o.dc, o.logs, k_min_file_bytes}); !s) return s;
   }
-  for (const ExistingFile& f : o.existing_files) {
-    if (Status s = write_existing(w, f, o.dc); !s) return s.with_context("existingFiles " + f.path.str());
-  }
+  if (Status s = write_existing_files(w, o.existing_files); !s) return s;
   return world;
+}
+
+Status write_existing_files(World& world, const std::vector<ExistingFile>& files) {
+  auto snap = world.snapshot();
+  if (!snap) return snap.status();
+  for (const ExistingFile& f : files) {
+    if (Status s = write_existing(world, f, snap->dc); !s) return s.with_context("existingFiles " + f.path.str());
+  }
+  return Status::ok();
 }
 
 bool apply_world_overrides(const input::Node& root, WorldOptions& o, input::Diagnostics& diags) {

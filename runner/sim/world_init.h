@@ -56,6 +56,10 @@ WorldState initial_state(const WorldOptions& options);
 // files and the existing files. Returns the opened world.
 Result<std::shared_ptr<World>> create_world(const std::string& dir, const WorldOptions& options);
 
+// Writes existing files onto the world's disks (as create_world does with options.existing_files);
+// the plan-test runner writes them after the test's backup.
+Status write_existing_files(World& world, const std::vector<ExistingFile>& files);
+
 // Applies overrides written as YAML (`adrestore sim init --from WORLD.yaml`; keys in
 // doc/simulator.md and schema/world-options.schema.json) onto `options`. Problems go to
 // `diags` with their line and column; returns false when there were errors.

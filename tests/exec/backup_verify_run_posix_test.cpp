@@ -1,5 +1,6 @@
 // What an operator reads when backup.verify stops a run: an old set is called too old, with
-// its dates; only a damaged set is called a mismatch with its manifest.
+// its dates; only a damaged set is called a mismatch with its manifest, and a set that
+// would not recover (the ESE checks) says so.
 #include <doctest/doctest.h>
 
 #include <fstream>
@@ -39,6 +40,20 @@ TEST_SUITE("exec") {
     CHECK(r.exit_code == 3);
     CHECK_MESSAGE(contains(all, "the backup set D:\\Backups\\DC01 does not match its manifest; nothing was changed: ntds.dit"), all);
     CHECK_MESSAGE(!contains(all, "too old"), all);
+    CHECK(w.destination() == w.destination_before);
+  }
+
+  TEST_CASE("a set that matches its manifest but would not recover is refused before restore.prepare") {
+    MatrixOptions o;
+    // adrestore backup applies the fault to the set it writes, re-hashing the manifest.
+    o.world_overrides = "faults:\n  - {ese: {problem: foreignLog, backupFile: edb00002.log}}\n";
+    MatrixWorld w(o);
+    const RunResult r = w.run();
+    const std::string all = r.out + r.err;
+    CHECK(r.exit_code == 3);
+    CHECK_MESSAGE(contains(all, "the backup set D:\\Backups\\DC01 would not recover (its bytes match the manifest); "
+                                "nothing was changed: edb00002.log belongs to another database: its log signature"),
+                  all);
     CHECK(w.destination() == w.destination_before);
   }
 }

@@ -17,7 +17,14 @@ TEST_SUITE("sim") {
     const std::string bytes = testing::read_file(a);
     CHECK(bytes.size() == 100000);
     CHECK(bytes == testing::read_file(b));
-    CHECK(bytes.rfind("ADRESTORE-SIM database\ndc: DC01\n", 0) == 0);
+    CHECK(bytes.compare(4096, 32, "ADRESTORE-SIM database\ndc: DC01\n") == 0);
+    auto ese = backup::parse_ese_database_header(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
+    REQUIRE(ese.is_ok());
+    CHECK(ese->state == backup::EseDbState::clean_shutdown);
+    CHECK(ese->db_signature == sim_db_signature("DC01"));
+    CHECK(ese->log_signature == sim_log_signature("dc01"));  // the DC name is compared ignoring case
+    CHECK(ese->log_signature.computer() == "DC01");
+    CHECK(ese->log_signature != sim_log_signature("DC02"));
     CHECK(check_sim_file(a, spec).is_ok());
     auto header = read_sim_header(a);
     REQUIRE(header.is_ok());
@@ -37,7 +44,8 @@ TEST_SUITE("sim") {
       testing::write_file(p, bad);
       const Status s = check_sim_file(p, spec);
       CHECK_FALSE(s.is_ok());
-      if (at >= 200) CHECK(s.message().find("byte " + std::to_string(at)) != std::string::npos);
+      // Byte 4096 starts the text header, which then no longer reads as one.
+      if (at != 4096) CHECK(s.message().find("byte " + std::to_string(at)) != std::string::npos);
     }
     testing::write_file(p, bytes.substr(0, 40000));
     CHECK(check_sim_file(p, spec).message().find("header says 65536") != std::string::npos);
@@ -54,6 +62,11 @@ TEST_SUITE("sim") {
     CHECK(check_sim_file(p, {SimFileKind::log, "DC01", 2, 0}).is_ok());
     CHECK(check_sim_file(p, {SimFileKind::log, "DC01", 3, 0}).message().find("generation 2, not 3") != std::string::npos);
     CHECK(check_sim_file(p, {SimFileKind::database, "DC01", 0, 0}).message().find("not a database") != std::string::npos);
+    const std::string bytes = testing::read_file(p);
+    auto ese = backup::parse_ese_log_header(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
+    REQUIRE(ese.is_ok());
+    CHECK(ese->generation == 2);
+    CHECK(ese->log_signature == sim_log_signature("DC01"));
     CHECK(log_file_name(1) == "edb00001.log");
     CHECK(log_file_name(0x1A) == "edb0001A.log");
     std::uint32_t gen = 0;
