@@ -113,7 +113,7 @@ TEST_SUITE("backup") {
     // A hash engine that hashed chunks out of order, across a boundary, or dropped the last
     // byte would pass an intact file of one shape and fail another; each shape is checked
     // intact and with one chunk changed, for reads smaller than, equal to and larger than a
-    // chunk, on one thread and on several.
+    // chunk, on one thread and on several, hashing from a mapping and from read buffers.
     const std::uint64_t chunk = 64 << 10;
     for (std::uint64_t size : {7 * chunk, 7 * chunk + 1, 8 * chunk - 1}) {
       SetFixture set(static_cast<std::size_t>(size), 1, 1000, chunk);
@@ -121,12 +121,15 @@ TEST_SUITE("backup") {
       REQUIRE(set.manifest().files[0].chunk_sha256.size() == chunks);
       for (std::size_t read_size : {std::size_t{64} << 10, std::size_t{256} << 10, std::size_t{4} << 20}) {
         for (unsigned threads : {1u, 2u, 5u}) {
+         for (bool map : {true, false}) {
           CAPTURE(size);
           CAPTURE(read_size);
           CAPTURE(threads);
+          CAPTURE(map);
           VerifyOptions o = options_at();
           o.read_size = read_size;
           o.threads = threads;
+          o.map_source = map;
           SetVerification intact = verify(set, o);
           INFO(all_messages(intact.result));
           CHECK(intact.result.ok());
@@ -145,6 +148,7 @@ TEST_SUITE("backup") {
             CHECK(named == std::vector<std::uint64_t>{bad});
             CHECK(has(v.result, ProblemKind::file_hash, "ntds.dit"));
           }
+         }
         }
       }
     }
