@@ -5,6 +5,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <stdexcept>
 #include <thread>
 
 #include "platform/sha256.h"
@@ -20,10 +21,13 @@ std::string range_text(std::uint64_t first, std::uint64_t last) {
   return "bytes " + std::to_string(first) + "-" + std::to_string(last);
 }
 
-// A read block: which pool buffer, and where it sits in the file.
+// A read block: which pool buffer, and where it sits in the file. Its bytes are either the
+// pool buffer's (read into it) or a mapping of the file (hashed in place, no copy).
 struct Block {
   std::size_t buffer = 0;
-  char* data = nullptr;  // the pool buffer's bytes, taken under the lock
+  char* buf = nullptr;          // the pool buffer's bytes, taken under the lock
+  const char* data = nullptr;   // the bytes to hash: buf, or the mapping's
+  std::shared_ptr<platform::MappedRange> map;  // kept until both streams have hashed the block
   std::uint64_t offset = 0;
   std::size_t len = 0;
 };
@@ -158,7 +162,7 @@ class Engine {
           task = Task::whole;
           f->w_busy = true;
           take_buffer(block.buffer);
-          block.data = m_buffers[block.buffer].get();
+          block.buf = m_buffers[block.buffer].get();
         }
       }
       if (task == Task::none) {
@@ -255,9 +259,27 @@ class Engine {
       f.file->advise_sequential();
     }
     const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(m_read_size, size - f.read_offset));
-    char* buf = block.data;
+    block.offset = f.read_offset;
+    // Mapped, the whole stream hashes the page cache in place: the copy a read makes lies on
+    // this stream's path, the one that bounds the check of a large file.
+    if (m_options.map_source && want > 0) {
+      if (auto m = f.file->map_range(f.read_offset, want)) {
+        block.map = std::move(m);
+        block.data = block.map->data();
+        block.len = want;
+        if (!platform::read_mapped([&] { f.whole.update(block.data, want); })) {
+          block.len = 0;
+          f.problem(f.w_problems, ProblemKind::io, shrank_text(f.read_offset));
+          return fail(f);
+        }
+        return advance(f, block);
+      }
+    }
+    char* buf = block.buf;
+    block.data = buf;
     while (block.len < want) {
-      auto n = f.file->read(buf + block.len, want - block.len);
+      // Positional: earlier blocks may have been mapped, which moves no file position.
+      auto n = f.file->pread(buf + block.len, want - block.len, f.read_offset + block.len);
       if (!n) {
         f.problem(f.w_problems, ProblemKind::io, n.status().message());
         return fail(f);
@@ -270,13 +292,23 @@ class Engine {
       }
       block.len += *n;
     }
-    block.offset = f.read_offset;
     f.whole.update(buf, block.len);
+    advance(f, block);
+  }
+
+  static std::string shrank_text(std::uint64_t offset) {
+    return "reading from byte " + std::to_string(offset) +
+           " failed: the file shrank while it was checked, or the disk could not read it";
+  }
+
+  // After a block was hashed into the whole stream: progress, and the end of the file.
+  void advance(FileState& f, const Block& block) {
+    const std::uint64_t size = f.entry->size;
     f.read_offset += block.len;
     if (block.len > 0) report_progress(block.len);
     if (f.read_offset == size) {
       char probe = 0;
-      auto extra = f.file->read(&probe, 1);
+      auto extra = f.file->pread(&probe, 1, size);
       if (extra && *extra > 0) {
         f.problem(f.w_problems, ProblemKind::size, "the file is longer than the " + std::to_string(size) +
                                          " bytes the manifest records (did it change during the check?)");
@@ -298,6 +330,10 @@ class Engine {
   // Feeds one block to the chunk hashes, comparing each chunk that ends inside it.
   void run_chunk(FileState& f, const Block& block) {
     const char* buf = block.data;
+    const auto hash = [&](const char* p, std::size_t n) {
+      if (!block.map) return f.chunk.update(p, n);
+      if (!platform::read_mapped([&] { f.chunk.update(p, n); })) throw std::runtime_error(shrank_text(block.offset));
+    };
     const std::uint64_t size = f.entry->size;
     std::uint64_t pos = block.offset;
     const std::uint64_t end = block.offset + block.len;
@@ -305,7 +341,7 @@ class Engine {
       const std::uint64_t index = pos / m_chunk_size;
       const std::uint64_t chunk_end = std::min((index + 1) * m_chunk_size, size);
       const std::uint64_t seg_end = std::min(end, chunk_end);
-      f.chunk.update(buf + (pos - block.offset), static_cast<std::size_t>(seg_end - pos));
+      hash(buf + (pos - block.offset), static_cast<std::size_t>(seg_end - pos));
       if (seg_end == chunk_end) {
         const std::string got = platform::to_hex(f.chunk.finish());
         static const std::string k_none = "(none)";

@@ -10,10 +10,10 @@
 // set only, not an `only` subset). Entries in the folder that the manifest does not list
 // are reported as notes (the restore ignores them).
 //
-// Performance contract: every byte is read once, in large sequential reads; files are hashed
-// in parallel, and the whole-file hash and the chunk hashes of one file run on different
-// threads over the same buffers. Buffer memory is bounded (k_max_buffer_bytes) whatever the
-// file sizes.
+// Performance contract: every byte is read once, in large sequential reads (or hashed from a
+// mapping); files are hashed in parallel on every core, and the whole-file hash and the chunk
+// hashes of one file run on different threads over the same buffers (hash_engine.h says why
+// not more per file). Buffer memory is bounded (k_max_buffer_bytes) whatever the file sizes.
 #pragma once
 
 #include <atomic>
@@ -92,6 +92,9 @@ struct VerifyOptions {
   const std::atomic<bool>* cancel = nullptr;    // polled between reads
   // Bytes hashed so far and the total to hash; called from worker threads, one call at a time.
   std::function<void(std::uint64_t done, std::uint64_t total)> progress;
+  // Hash the files' bytes from a mapping of the page cache where the platform can (POSIX),
+  // instead of reading them into buffers; false reads (tests cover both paths).
+  bool map_source = true;
   bool report_extra_files = true;
   std::string manifest_name = k_default_manifest_name;  // not an extra file (verify_backup_set sets it)
 };

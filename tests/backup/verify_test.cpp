@@ -109,6 +109,51 @@ TEST_SUITE("backup") {
     }
   }
 
+  TEST_CASE("chunk boundaries: exactly N chunks, N chunks + 1 byte, and a bad middle chunk named by its index") {
+    // A hash engine that hashed chunks out of order, across a boundary, or dropped the last
+    // byte would pass an intact file of one shape and fail another; each shape is checked
+    // intact and with one chunk changed, for reads smaller than, equal to and larger than a
+    // chunk, on one thread and on several, hashing from a mapping and from read buffers.
+    const std::uint64_t chunk = 64 << 10;
+    for (std::uint64_t size : {7 * chunk, 7 * chunk + 1, 8 * chunk - 1}) {
+      SetFixture set(static_cast<std::size_t>(size), 1, 1000, chunk);
+      const std::uint64_t chunks = (size + chunk - 1) / chunk;
+      REQUIRE(set.manifest().files[0].chunk_sha256.size() == chunks);
+      for (std::size_t read_size : {std::size_t{64} << 10, std::size_t{256} << 10, std::size_t{4} << 20}) {
+        for (unsigned threads : {1u, 2u, 5u}) {
+         for (bool map : {true, false}) {
+          CAPTURE(size);
+          CAPTURE(read_size);
+          CAPTURE(threads);
+          CAPTURE(map);
+          VerifyOptions o = options_at();
+          o.read_size = read_size;
+          o.threads = threads;
+          o.map_source = map;
+          SetVerification intact = verify(set, o);
+          INFO(all_messages(intact.result));
+          CHECK(intact.result.ok());
+          for (std::uint64_t bad : {std::uint64_t{3}, chunks - 1}) {
+            const std::uint64_t off = bad == chunks - 1 ? size - 1 : bad * chunk + chunk / 2;
+            set.flip_byte("ntds.dit", off);
+            SetVerification v = verify(set, o);
+            set.flip_byte("ntds.dit", off);
+            std::vector<std::uint64_t> named;
+            for (const VerifyProblem& p : v.result.problems) {
+              if (p.kind != ProblemKind::chunk_hash) continue;
+              named.push_back(*p.chunk);
+              CHECK(p.first_byte == bad * chunk);
+              CHECK(p.last_byte == std::min(size, (bad + 1) * chunk) - 1);
+            }
+            CHECK(named == std::vector<std::uint64_t>{bad});
+            CHECK(has(v.result, ProblemKind::file_hash, "ntds.dit"));
+          }
+         }
+        }
+      }
+    }
+  }
+
   TEST_CASE("a single-chunk file that changed is refused as chunk 0 and as a whole") {
     SetFixture set;
     for (std::uint64_t off : {0, 4095, 8191}) {
