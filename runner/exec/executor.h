@@ -29,6 +29,7 @@
 #include "ntds/api.h"
 #include "plan/model.h"
 #include "platform/fs.h"
+#include "platform/system_log.h"
 
 namespace adrestore::exec {
 
@@ -51,6 +52,9 @@ struct ExecEnv {
   // The password prompt (credentials' prompt): false when there is no terminal to ask on;
   // defaults to the terminal without echo.
   std::function<bool(const std::string& prompt, std::string& out)> read_secret = nullptr;
+  // The machine's log, where the journal's chain head is published after every step;
+  // defaults to platform::write_system_log (syslog, the Windows Application log).
+  std::function<void(platform::LogLevel level, const std::string& line)> system_log = nullptr;
 };
 
 struct ExecOptions {
