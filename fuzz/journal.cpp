@@ -67,6 +67,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!again) std::fprintf(stderr, "%s\n", again.status().message().c_str());
   FUZZ_CHECK(again.is_ok());
   FUZZ_CHECK(again->records.size() == parsed->records.size());
-  FUZZ_CHECK(again->head == parsed->head);
+  FUZZ_CHECK(!parsed->header_complete || again->head == parsed->head);  // a header prefix has no chain yet
   return 0;
 }
