@@ -8,7 +8,7 @@ namespace adrestore::platform {
 void write_system_log(LogLevel level, const std::string& message) {
   // No message file is registered for the source: Event Viewer then shows the string as the
   // event's only insertion, after its note that the description is missing.
-  auto text = to_utf16(message);
+  auto text = win32::to_utf16(message);
   if (!text) return;
   HANDLE source = ::RegisterEventSourceW(nullptr, L"adrestore");
   if (source == nullptr) return;
