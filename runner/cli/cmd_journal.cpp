@@ -45,6 +45,8 @@ int dump(const DumpOptions& opt) {
     nlohmann::json doc = nlohmann::json::object();
     doc["journal"] = path;
     doc["format_version"] = c.format_version;
+    const auto head = exec::journal_head(c);
+    doc["head"] = head ? nlohmann::json{{"seq", head->seq}, {"sha256", head->sha256}} : nlohmann::json(nullptr);
     doc["bytes"] = c.file_size;
     nlohmann::json records = nlohmann::json::array();
     for (std::size_t i = 0; i < c.records.size(); ++i) {
@@ -66,7 +68,9 @@ int dump(const DumpOptions& opt) {
       std::cout << "#" << r.seq << " @" << c.offsets[i] << " " << exec::format_utc_ms(r.time_ms) << " "
                 << exec::describe(r) << "\n";
     }
-    std::cout << c.records.size() << " record(s)\n";
+    std::cout << c.records.size() << " record(s)";
+    if (const auto head = exec::journal_head(c)) std::cout << "; chain head after record " << head->seq << ": sha256 " << head->sha256;
+    std::cout << "\n";
   }
   for (const std::string& w : c.warnings) std::cerr << "adrestore: warning: " << escape_for_terminal(w) << "\n";
   if (!scan.status) {
@@ -93,6 +97,7 @@ void add_journal_command(CLI::App& app, GlobalOptions&, int& exit_code) {
       "Exit codes: 0 the journal is sound (a torn tail is only a warning), 1 it is damaged,\n"
       "2 there is no journal there.");
   dump_cmd->callback([opt, &exit_code] { exit_code = dump(*opt); });
+  add_journal_verify_command(*cmd, exit_code);
 }
 
 }  // namespace adrestore::cli

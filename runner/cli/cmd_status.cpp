@@ -97,6 +97,7 @@ void add_status_command(CLI::App& app, GlobalOptions& global, int& exit_code) {
       plan_note = "the plan file " + s.run.plan_file + " cannot be loaded, so what resume would do is not shown";
     }
     const std::string line = status_line(s, lock_held);
+    const std::optional<exec::JournalHead> head = exec::journal_head(*contents);
     if (o->format == "json") {
       nlohmann::json j;
       j["run"] = s.run.run_id;
@@ -109,6 +110,9 @@ void add_status_command(CLI::App& app, GlobalOptions& global, int& exit_code) {
       j["lockHeld"] = lock_held;
       j["mustNotRestart"] = s.must_not_restart();
       j["warnings"] = contents->warnings;
+      // Null for a journal of a format before the chain (CRC only).
+      j["journalHead"] = head ? nlohmann::json{{"seq", head->seq}, {"sha256", head->sha256}} : nlohmann::json(nullptr);
+      j["journalFormat"] = contents->format_version;
       if (s.foreign_backup) {
         const exec::ForeignBackup& f = *s.foreign_backup;
         j["foreignBackup"] = {{"override", "allow-foreign-backup"},
@@ -135,6 +139,11 @@ void add_status_command(CLI::App& app, GlobalOptions& global, int& exit_code) {
       std::cout << "State directory: " << o->state << "\n";
       std::cout << "Status: " << line << "\n";
       if (lock_held) std::cout << "Lock: " << holder << "\n";
+      if (head) {
+        std::cout << "Journal head: sha256 " << head->sha256 << " after record " << head->seq << "\n";
+      } else {
+        std::cout << "Journal head: none (format " << contents->format_version << ", CRC only)\n";
+      }
       for (const std::string& w : contents->warnings) std::cout << "warning: " << escape_for_terminal(w) << "\n";
       if (s.foreign_backup) {
         const bool color = global.use_color(1);

@@ -7,7 +7,7 @@
 //
 // Every side effect goes through ExecEnv: the DC's (API, host, disks), the state directory's
 // files (the journal and the hook logs, through `fs`), the clock (journal times, the run id,
-// hook logs), environment variables and the password prompt. The state lock and the CLI's
+// hook logs), environment variables, the password prompt and the system log. The state lock and the CLI's
 // events file and run.log go through the same platform::FileSystem interface. The executor
 // never prints (it tells the Observer) and knows no exit codes: the CLI maps the Outcome.
 #pragma once
@@ -31,6 +31,7 @@
 #include "ntds/api.h"
 #include "plan/model.h"
 #include "platform/fs.h"
+#include "platform/system_log.h"
 
 namespace adrestore::exec {
 
@@ -53,6 +54,9 @@ struct ExecEnv {
   // The password prompt (credentials' prompt): false when there is no terminal to ask on;
   // defaults to the terminal without echo.
   std::function<bool(const std::string& prompt, std::string& out)> read_secret = nullptr;
+  // The machine's log, where the journal's chain head is published after every step;
+  // defaults to platform::write_system_log (syslog, the Windows Application log).
+  std::function<void(platform::LogLevel level, const std::string& line)> system_log = nullptr;
 };
 
 struct ExecOptions {

@@ -49,15 +49,18 @@ FrameHead decode_head(std::string_view b, std::size_t pos) {
   return h;
 }
 
+// The bytes after a frame's payload: the chain hash from format 3, none before.
+std::size_t trailer_size(std::uint32_t version) { return journal_is_chained(version) ? k_journal_chain_size : 0; }
+
 // Why the bytes at `pos` are not an intact frame, or empty when they are (checksum right).
-std::string frame_damage(std::string_view b, std::size_t pos, FrameHead* head) {
+std::string frame_damage(std::string_view b, std::size_t pos, std::size_t trailer, FrameHead* head) {
   if (b.size() - pos < k_journal_frame_header_size) {
     return "only " + std::to_string(b.size() - pos) + " bytes where a " + std::to_string(k_journal_frame_header_size) +
            "-byte record header belongs";
   }
   *head = decode_head(b, pos);
   if (head->length > k_journal_max_payload) return "its length field says " + std::to_string(head->length) + " bytes";
-  const std::size_t end = pos + k_journal_frame_header_size + head->length;
+  const std::size_t end = pos + k_journal_frame_header_size + head->length + trailer;
   if (end > b.size()) {
     return "it needs " + std::to_string(end - pos) + " bytes but the file ends after " + std::to_string(b.size() - pos);
   }
@@ -74,29 +77,53 @@ std::string frame_damage(std::string_view b, std::size_t pos, FrameHead* head) {
 // crafted bytes reach the cap; without it they cost time quadratic in the journal's size.
 constexpr std::size_t k_torn_tail_checksum_budget = 64u << 20;  // a real tail: under 24 MiB, at most 23 headers
 
-std::string why_not_a_torn_tail(std::string_view b, std::size_t pos) {
-  if (b.size() - pos > k_journal_frame_header_size + k_journal_max_payload) {
+std::string why_not_a_torn_tail(std::string_view b, std::size_t pos, std::size_t trailer) {
+  if (b.size() - pos > k_journal_frame_header_size + k_journal_max_payload + trailer) {
     return std::to_string(b.size() - pos) + " bytes follow, more than one record can hold";
   }
   std::size_t budget = k_torn_tail_checksum_budget;
   for (std::size_t q = pos + 1; q + k_journal_frame_header_size <= b.size(); ++q) {
     const FrameHead h = decode_head(b, q);
     if (h.reserved != 0 || !record_type_from_number(h.type) || h.length > k_journal_max_payload) continue;
-    if (q + k_journal_frame_header_size + h.length > b.size()) continue;
-    if (k_journal_frame_header_size + h.length > budget) return "the bytes after it hold too many look-alike record headers";
-    budget -= k_journal_frame_header_size + h.length;
+    const std::size_t size = k_journal_frame_header_size + h.length + trailer;
+    if (q + size > b.size()) continue;
+    if (size > budget) return "the bytes after it hold too many look-alike record headers";
+    budget -= size;
     FrameHead ignored;
-    if (frame_damage(b, q, &ignored).empty()) return "an intact record follows at offset " + std::to_string(q);
+    if (frame_damage(b, q, trailer, &ignored).empty()) return "an intact record follows at offset " + std::to_string(q);
   }
   return {};
 }
 
-std::uint32_t header_link(std::uint32_t version) {
-  const std::string h = encode_header(version);
-  return static_cast<std::uint32_t>(get_le(h, 12, 4));
+void put_crc(std::string& frame, std::uint32_t crc) {
+  for (int i = 0; i < 4; ++i) frame[static_cast<std::size_t>(i)] = static_cast<char>((crc >> (8 * i)) & 0xFF);
 }
 
 }  // namespace
+
+bool journal_is_chained(std::uint32_t format_version) { return format_version >= k_journal_first_chained_version; }
+
+std::optional<JournalHead> journal_head(const JournalContents& c) {
+  if (!journal_is_chained(c.format_version)) return std::nullopt;
+  return JournalHead{c.records.size(), platform::to_hex(c.head)};
+}
+
+FrameLinks header_links(std::uint32_t version) {
+  const std::string h = encode_header(version);
+  FrameLinks l;
+  l.crc = static_cast<std::uint32_t>(get_le(h, 12, 4));
+  // H_0: the hash of the header, so a chain is tied to its format from the start; the run's
+  // identity enters with record 1 (run-started names the run id).
+  if (journal_is_chained(version)) l.chain = platform::sha256(h);
+  return l;
+}
+
+platform::Digest chain_next(const platform::Digest& previous, std::string_view frame_body) {
+  platform::Sha256 h;
+  h.update(previous.data(), previous.size());
+  h.update(frame_body.data(), frame_body.size());
+  return h.finish();
+}
 
 std::string journal_path(const std::string& state_dir) { return platform::join_path(state_dir, k_journal_file_name); }
 
@@ -115,22 +142,29 @@ bool record_type_in_version(RecordType type, std::uint32_t version) {
   return version >= 2 || static_cast<std::uint16_t>(type) <= static_cast<std::uint16_t>(RecordType::file_restarted);
 }
 
-std::string encode_frame(const Record& r, std::uint32_t back_link, std::uint32_t* frame_link_out) {
+std::string seal_frame(std::string f, std::uint32_t version, FrameLinks& links) {
+  if (journal_is_chained(version)) {
+    links.chain = chain_next(links.chain, std::string_view(f).substr(4));
+    f.append(reinterpret_cast<const char*>(links.chain.data()), links.chain.size());
+  }
+  links.crc = crc32c_mask(crc32c(f.data() + 4, f.size() - 4));
+  put_crc(f, links.crc);
+  return f;
+}
+
+std::string encode_frame(const Record& r, std::uint32_t version, FrameLinks& links) {
   const std::string payload =
       record_payload(r).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   std::string f;
-  f.reserve(k_journal_frame_header_size + payload.size());
-  put_u32(f, 0);  // checksum, filled in below
+  f.reserve(k_journal_frame_header_size + payload.size() + k_journal_chain_size);
+  put_u32(f, 0);  // checksum, filled in by seal_frame
   put_u32(f, static_cast<std::uint32_t>(payload.size()));
   put_u64(f, r.seq);
-  put_u32(f, back_link);
+  put_u32(f, links.crc);
   put_u16(f, static_cast<std::uint16_t>(r.type()));
   put_u16(f, 0);
   f += payload;
-  const std::uint32_t crc = crc32c_mask(crc32c(f.data() + 4, f.size() - 4));
-  for (int i = 0; i < 4; ++i) f[static_cast<std::size_t>(i)] = static_cast<char>((crc >> (8 * i)) & 0xFF);
-  if (frame_link_out) *frame_link_out = crc;
-  return f;
+  return seal_frame(std::move(f), version, links);
 }
 
 JournalScan scan_journal(std::string_view b, const std::string& name) {
@@ -176,15 +210,16 @@ JournalScan scan_journal(std::string_view b, const std::string& name) {
   }
   c.format_version = version;
 
-  std::uint32_t link = header_link(version);
+  const std::size_t trailer = trailer_size(version);
+  FrameLinks links = header_links(version);
   std::size_t pos = k_journal_header_size;
   std::uint64_t seq = 1;
   while (pos < b.size()) {
     const std::string where = "record " + std::to_string(seq) + " at offset " + std::to_string(pos);
     FrameHead h;
-    const std::string damage = frame_damage(b, pos, &h);
+    const std::string damage = frame_damage(b, pos, trailer, &h);
     if (!damage.empty()) {
-      if (const std::string why = why_not_a_torn_tail(b, pos); !why.empty()) {
+      if (const std::string why = why_not_a_torn_tail(b, pos, trailer); !why.empty()) {
         return fail(where + " is damaged (" + damage + "), but " + why +
                     ": the journal is corrupt in the middle and adrestore will not guess what happened. Keep the "
                     "state directory for inspection (adrestore journal dump) and restore by hand or start a new run "
@@ -201,7 +236,7 @@ JournalScan scan_journal(std::string_view b, const std::string& name) {
       return fail(where + ": sequence number " + std::to_string(h.seq) + " where " + std::to_string(seq) +
                   " belongs (records are missing or repeated)");
     }
-    if (h.link != link) return fail(where + ": broken back-link (it does not name the record before it)");
+    if (h.link != links.crc) return fail(where + ": broken back-link (it does not name the record before it)");
     const auto type = record_type_from_number(h.type);
     if (!type) return fail(where + ": unknown record type " + std::to_string(h.type));
     if (format_version_of(*type) > version) {
@@ -215,15 +250,27 @@ JournalScan scan_journal(std::string_view b, const std::string& name) {
     Result<Record> r = record_from_payload(payload, *type);
     if (!r) return fail(where + ": " + r.status().message());
     r->seq = seq;
+    if (trailer != 0) {
+      // The CRC covers the trailer, so a wrong hash here was written so: an edit that
+      // recomputed the checksums but not the chain.
+      const std::size_t body_end = pos + k_journal_frame_header_size + h.length;
+      links.chain = chain_next(links.chain, b.substr(pos + 4, body_end - pos - 4));
+      if (b.substr(body_end, trailer) != std::string_view(reinterpret_cast<const char*>(links.chain.data()), trailer)) {
+        return fail(where + ": its SHA-256 chain hash does not follow from the records before it (the journal was "
+                            "edited: a record here or before it changed after it was written)");
+      }
+      c.chain.push_back(links.chain);
+    }
     if (Status s = c.state.apply(*r); !s) return fail(where + " (" + to_string(*type) + "): " + s.message());
     c.records.push_back(std::move(*r));
     c.offsets.push_back(pos);
-    link = h.crc;
-    pos += k_journal_frame_header_size + h.length;
+    links.crc = h.crc;
+    pos += k_journal_frame_header_size + h.length + trailer;
     ++seq;
   }
   c.valid_end = pos;
-  c.last_link = link;
+  c.last_link = links.crc;
+  c.head = links.chain;
   return scan;
 }
 
@@ -269,7 +316,7 @@ Result<std::unique_ptr<JournalWriter>> JournalWriter::create(const std::string& 
   }
   std::unique_ptr<JournalWriter> w(new JournalWriter(path, std::move(*f), std::move(clock)));
   w->m_end = header.size();
-  w->m_link = header_link(k_journal_format_version);
+  w->m_links = header_links(k_journal_format_version);
   return w;
 }
 
@@ -287,7 +334,8 @@ Result<std::unique_ptr<JournalWriter>> JournalWriter::open(const std::string& st
     s = w->m_file->truncate(0);
     if (s) s = w->m_file->pwrite_all(header.data(), header.size(), 0);
     contents->valid_end = header.size();
-    contents->last_link = header_link(k_journal_format_version);
+    contents->last_link = header_links(k_journal_format_version).crc;
+    contents->head = header_links(k_journal_format_version).chain;
     contents->format_version = k_journal_format_version;
   } else if (contents->valid_end < contents->file_size) {
     s = w->m_file->truncate(contents->valid_end);
@@ -296,7 +344,7 @@ Result<std::unique_ptr<JournalWriter>> JournalWriter::open(const std::string& st
   if (!s) return s.with_context("cannot repair the journal's torn tail");
   w->m_version = contents->format_version;
   w->m_end = contents->valid_end;
-  w->m_link = contents->last_link;
+  w->m_links = FrameLinks{contents->last_link, contents->head};
   w->m_next_seq = contents->records.size() + 1;
   w->m_state = contents->state;
   w->m_last_time = contents->state.last_time_ms;
@@ -325,9 +373,9 @@ Result<Record> JournalWriter::append(RecordBody body) {
   if (Status s = next.apply(r); !s) {
     return Status::error(Code::internal, "refusing to journal an impossible record: " + s.message());
   }
-  std::uint32_t link = 0;
-  const std::string frame = encode_frame(r, m_link, &link);
-  if (frame.size() - k_journal_frame_header_size > k_journal_max_payload) {
+  FrameLinks links = m_links;
+  const std::string frame = encode_frame(r, m_version, links);
+  if (frame.size() - k_journal_frame_header_size - trailer_size(m_version) > k_journal_max_payload) {
     return Status::error(Code::internal, std::string("refusing to journal a ") + to_string(r.type()) +
                                              " record larger than " + std::to_string(k_journal_max_payload) + " bytes");
   }
@@ -344,11 +392,16 @@ Result<Record> JournalWriter::append(RecordBody body) {
     return s.with_context("cannot write to the journal " + m_path);
   }
   m_end += frame.size();
-  m_link = link;
+  m_links = links;
   ++m_next_seq;
   m_last_time = r.time_ms;
   m_state = std::move(next);
   return r;
+}
+
+std::optional<JournalHead> JournalWriter::head() const {
+  if (!journal_is_chained(m_version)) return std::nullopt;
+  return JournalHead{m_next_seq - 1, platform::to_hex(m_links.chain)};
 }
 
 }  // namespace adrestore::exec

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,13 +24,16 @@
 #include "exec/journal_records.h"
 #include "exec/run_state.h"
 #include "platform/fs.h"
+#include "platform/sha256.h"
 
 namespace adrestore::exec {
 
-// Version 2 added records 15 (foreign-backup-allowed) and 16 (directory-identity). The reader
-// reads versions 1 and 2; a writer continuing a journal keeps its version and refuses
-// records that version lacks.
-inline constexpr std::uint32_t k_journal_format_version = 2;
+// Version 2 added records 15 (foreign-backup-allowed) and 16 (directory-identity); version 3
+// the SHA-256 chain (a 32-byte trailer on every frame). The reader reads versions 1 to 3; a
+// writer continuing a journal keeps its version and refuses records that version lacks.
+inline constexpr std::uint32_t k_journal_format_version = 3;
+inline constexpr std::uint32_t k_journal_first_chained_version = 3;
+inline constexpr std::size_t k_journal_chain_size = 32;  // the frame trailer of version 3
 inline constexpr std::uint32_t k_journal_oldest_format_version = 1;
 inline constexpr std::size_t k_journal_header_size = 16;
 inline constexpr std::size_t k_journal_frame_header_size = 24;
@@ -49,8 +53,22 @@ struct JournalContents {
   std::uint64_t valid_end = 0;         // where the next record goes
   std::uint64_t file_size = 0;
   std::uint32_t last_link = 0;  // the back-link value the next record must carry
+  // Format 3: chain[i] is H of record i+1 (doc/journal-format.md, "The SHA-256 chain"), and
+  // head the last one (H_0 with no records). Older formats: chain is empty.
+  std::vector<platform::Digest> chain;
+  platform::Digest head{};
   RunState state;           // the run as the records describe it
 };
+
+// The chain's head as it is published (events, status, the system log, the report):
+// the number of the record it covers and its hash in hex.
+struct JournalHead {
+  std::uint64_t seq = 0;
+  std::string sha256;
+};
+bool journal_is_chained(std::uint32_t format_version);
+// Nullopt for a journal of a format before the chain (CRC only).
+std::optional<JournalHead> journal_head(const JournalContents& c);
 
 // Like JournalContents, but a reader that stopped keeps what it read before the problem
 // (for `adrestore journal dump`, which shows the good records and then the error).
@@ -64,8 +82,22 @@ Result<JournalContents> parse_journal(std::string_view bytes, const std::string&
 // Reads and checks the file; Code::not_found when there is no journal.
 Result<JournalContents> read_journal(const std::string& path, platform::FileSystem& fs = platform::system_fs());
 
-// The bytes of one record's frame (for the writer and for tests that build journals).
-std::string encode_frame(const Record& r, std::uint32_t back_link, std::uint32_t* frame_link_out);
+// What the next frame links to: the CRC back-link and, from format 3, the SHA-256 chain.
+struct FrameLinks {
+  std::uint32_t crc = 0;
+  platform::Digest chain{};
+};
+FrameLinks header_links(std::uint32_t version);
+// H_i = SHA-256(H_{i-1} || the frame's bytes 4 up to the end of its payload).
+platform::Digest chain_next(const platform::Digest& previous, std::string_view frame_body);
+
+// The bytes of one record's frame (for the writer and for tests that build journals), linked
+// to `links`, which then name this frame.
+std::string encode_frame(const Record& r, std::uint32_t version, FrameLinks& links);
+// Finishes a frame built by hand (24-byte header with CRC 0, then the payload): appends the
+// chain trailer (format 3) and fills in the CRC; `links` then name this frame. For tests and
+// the fuzz target, which write frames the writer never would.
+std::string seal_frame(std::string frame, std::uint32_t version, FrameLinks& links);
 std::string encode_header(std::uint32_t version = k_journal_format_version);
 // The first format version that has this record type.
 std::uint32_t format_version_of(RecordType t);
@@ -94,6 +126,8 @@ class JournalWriter {
   const RunState& state() const { return m_state; }
   std::uint64_t next_seq() const { return m_next_seq; }
   std::uint32_t format_version() const { return m_version; }  // the file's; kept when continuing
+  // The chain's head after the last record; nullopt for a journal older than format 3.
+  std::optional<JournalHead> head() const;
   const std::string& path() const { return m_path; }
 
  private:
@@ -104,7 +138,7 @@ class JournalWriter {
   std::uint32_t m_version = k_journal_format_version;
   std::uint64_t m_end = 0;
   std::uint64_t m_next_seq = 1;
-  std::uint32_t m_link = 0;
+  FrameLinks m_links;
   std::int64_t m_last_time = 0;
   RunState m_state;
   Status m_broken;  // not ok once a failed append could not be undone

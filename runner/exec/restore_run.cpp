@@ -100,7 +100,26 @@ void RestoreRun::record_best_effort(RecordBody body) { (void)record(std::move(bo
 
 void RestoreRun::emit(EventType type, const std::string& step, EventOutcome outcome, const std::string& message,
                       nlohmann::json data) {
+  if (type == EventType::step_finished || type == EventType::run_finished) publish_head(type, step, outcome, data);
   m_env.observer.on_event(Event{type, step, outcome, message, std::move(data)});
+}
+
+void RestoreRun::publish_head(EventType type, const std::string& step, EventOutcome outcome, nlohmann::json& data) {
+  const std::optional<JournalHead> head = m_journal ? m_journal->head() : std::nullopt;
+  if (!head) return;  // a run continued in a format before the chain: CRC only, nothing to publish
+  if (!data.is_object()) data = nlohmann::json::object();
+  data["journalSeq"] = head->seq;
+  data["journalHead"] = head->sha256;
+  std::string what = type == EventType::run_finished ? std::string("run finished") : "step " + step;
+  if (outcome != EventOutcome::none) what += std::string(" ") + to_string(outcome);
+  const std::string line = "run " + m_run_id + " of plan " + m_plan.name.value + ": " + what + "; journal " +
+                           m_journal->path() + " head after record " + std::to_string(head->seq) + ": sha256 " +
+                           head->sha256;
+  if (m_env.system_log) {
+    m_env.system_log(platform::LogLevel::info, line);
+  } else {
+    platform::write_system_log(platform::LogLevel::info, line);
+  }
 }
 
 void RestoreRun::warn(const std::string& step, const std::string& message, nlohmann::json data) {

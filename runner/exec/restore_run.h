@@ -82,6 +82,9 @@ class RestoreRun {
   void emit(EventType type, const std::string& step, EventOutcome outcome, const std::string& message,
             nlohmann::json data = nlohmann::json::object());
   void warn(const std::string& step, const std::string& message, nlohmann::json data = nlohmann::json::object());
+  // Adds the journal's chain head to a step's or the run's end event and writes it to the
+  // system log: the head leaves the state directory after every step.
+  void publish_head(EventType type, const std::string& step, EventOutcome outcome, nlohmann::json& data);
   void journal_skip_decision(const graph::Step& step, const std::string& reason);
   void fail_run(Outcome kind, const std::string& step, const std::string& message, std::optional<ntds::HResult> hr);
 

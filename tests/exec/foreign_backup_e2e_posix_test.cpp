@@ -125,7 +125,7 @@ TEST_SUITE("exec") {
 
     const auto journal = journal_now(w);
     REQUIRE(journal);
-    CHECK(journal->format_version == 2);
+    CHECK(journal->format_version == exec::k_journal_format_version);
     REQUIRE(records_of<exec::ForeignBackupAllowed>(*journal) == 1);
     for (std::size_t i = 0; i < journal->records.size(); ++i) {
       if (const auto* fb = journal->records[i].as<exec::ForeignBackupAllowed>()) {

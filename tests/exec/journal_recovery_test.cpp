@@ -123,7 +123,7 @@ TEST_SUITE("journal") {
 
   TEST_CASE("more bytes after the damage than one append writes are corruption, not a torn tail") {
     const Sample s = sample();
-    auto c = parse_journal(s.bytes + std::string(k_journal_frame_header_size + k_journal_max_payload + 1, 'x'), "journal");
+    auto c = parse_journal(s.bytes + std::string(k_journal_frame_header_size + k_journal_max_payload + k_journal_chain_size + 1, 'x'), "journal");
     REQUIRE_FALSE(c);
     CHECK(c.status().code() == Code::corrupt);
     CHECK_MESSAGE(c.status().message().find("more than one record can hold") != std::string::npos, c.status().message());

@@ -20,24 +20,21 @@ std::string journal_bytes(const TempDir& t) { return testing::read_file(t / "jou
 // A journal built frame by frame, so tests can write what the writer never would.
 struct RawJournal {
   std::string bytes;
-  std::uint32_t link = 0;
+  std::uint32_t version;
+  FrameLinks links;
   std::uint64_t seq = 1;
-  explicit RawJournal(std::uint32_t version = k_journal_format_version) : bytes(encode_header(version)) {
-    link = static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[12])) |
-           static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[13])) << 8 |
-           static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[14])) << 16 |
-           static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[15])) << 24;
-  }
+  explicit RawJournal(std::uint32_t v = k_journal_format_version)
+      : bytes(encode_header(v)), version(v), links(header_links(v)) {}
   std::size_t add(RecordBody body, std::int64_t time_ms = 1000) {
     Record r;
     r.seq = seq++;
     r.time_ms = time_ms;
     r.body = std::move(body);
     const std::size_t at = bytes.size();
-    bytes += encode_frame(r, link, &link);
+    bytes += encode_frame(r, version, links);
     return at;
   }
-  // A frame with any payload text and type number, checksummed correctly.
+  // A frame with any payload text and type number, checksummed (and chained) correctly.
   std::size_t add_raw(std::uint16_t type, const std::string& payload) {
     std::string f(24, '\0');
     auto put = [&f](std::size_t at, std::uint64_t v, int n) {
@@ -45,13 +42,11 @@ struct RawJournal {
     };
     put(4, payload.size(), 4);
     put(8, seq++, 8);
-    put(16, link, 4);
+    put(16, links.crc, 4);
     put(20, type, 2);
     f += payload;
-    link = crc32c_mask(crc32c(f.data() + 4, f.size() - 4));
-    put(0, link, 4);
     const std::size_t at = bytes.size();
-    bytes += f;
+    bytes += seal_frame(std::move(f), version, links);
     return at;
   }
 };
@@ -83,12 +78,12 @@ TEST_SUITE("journal") {
     CHECK(c->offsets.front() == k_journal_header_size);
   }
 
-  TEST_CASE("the file starts with the magic number and format version 2") {
+  TEST_CASE("the file starts with the magic number and format version 3") {
     TempDir t;
     testing::write_sample_journal(state_dir(t));
     const std::string b = journal_bytes(t);
     CHECK(b.substr(0, 8) == "ADRJRNL\n");
-    CHECK(b.substr(8, 4) == std::string("\x02\x00\x00\x00", 4));
+    CHECK(b.substr(8, 4) == std::string("\x03\x00\x00\x00", 4));
   }
 
   TEST_CASE("a foreign-backup-allowed record (15, format version 2) survives a write and a read") {
@@ -102,7 +97,7 @@ TEST_SUITE("journal") {
     CHECK(static_cast<int>(r->type()) == 15);
     auto c = read_journal((t / "journal").string());
     REQUIRE_MESSAGE(c, c.status().message());
-    CHECK(c->format_version == 2);
+    CHECK(c->format_version == 3);
     const auto* fb = c->records.back().as<ForeignBackupAllowed>();
     REQUIRE(fb);
     CHECK(fb->backup_dc == "DC01.corp.example.com");
@@ -318,7 +313,7 @@ TEST_SUITE("journal") {
          "sequence number 3 where 2 belongs"},
         {"broken back-link",
          [](RawJournal& j) {
-           j.link ^= 1;
+           j.links.crc ^= 1;
            j.add(Note{NoteLevel::info, "x"});
          },
          "broken back-link"},

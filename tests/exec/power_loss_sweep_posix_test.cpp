@@ -125,6 +125,7 @@ class SweepRun {
     NotingHost host(*backend->host, disk, restart_at);
     exec::ExecEnv env{*backend->api, host, *backend->disks, observer, faults, cancel,
                       exec::disks_program_resolver(*backend->disks, path ? path : ""), nullptr, disk};
+    env.system_log = [](platform::LogLevel, const std::string&) {};  // thousands of runs: keep syslog quiet
     exec::ExecOptions eo;
     eo.state_dir = w.state.string();
     eo.plan_text = load.text;
