@@ -48,7 +48,9 @@ bool read_mapped(const std::function<void()>& read);
 // An open file. Closing happens in the destructor; call close() to see its error.
 class File {
  public:
-  enum class Mode { read, write_new, write_truncate, read_write };
+  // write_new_private: like write_new, readable by the owner only (mode 0600 on POSIX; on
+  // Windows the folder's inherited ACL applies), for private keys.
+  enum class Mode { read, write_new, write_truncate, read_write, write_new_private };
   static Result<std::unique_ptr<File>> open(const std::string& path, Mode mode);  // on system_fs()
   virtual ~File() = default;
   virtual Result<std::size_t> read(void* buf, std::size_t n) = 0;                      // 0 at end
