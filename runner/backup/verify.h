@@ -25,6 +25,7 @@
 #include "base/winpath.h"
 #include "host/disks.h"
 #include "input/diagnostic.h"
+#include "platform/key_files.h"
 
 namespace adrestore::backup {
 
@@ -46,6 +47,12 @@ enum class ProblemKind {
   io,            // the file could not be opened or read
   cancelled,     // the check was cancelled before it finished
   usage,         // the caller asked for a file the manifest does not list
+  // Signatures (signature.h), checked when the plan trusts keys:
+  unsigned_set,    // the set has no signature file
+  signature_file,  // the signature file is unreadable, too large, truncated or malformed
+  untrusted_key,   // signed by a key the plan does not trust
+  expired_key,     // signed by a trusted key that has expired
+  bad_signature,   // the signature does not match the manifest (it was changed after signing)
 };
 const char* to_string(ProblemKind k);
 
@@ -86,6 +93,9 @@ struct VerifyOptions {
   std::function<void(std::uint64_t done, std::uint64_t total)> progress;
   bool report_extra_files = true;
   std::string manifest_name = k_default_manifest_name;  // not an extra file (verify_backup_set sets it)
+  // The plan's spec.backup.trust: when set, the manifest must carry a valid signature by one
+  // of these keys (check_signature in signature.h), checked first, at every depth.
+  std::optional<std::vector<platform::TrustedKey>> trust;
 };
 
 // Verifies the files of an already parsed manifest (the token and age checks included).

@@ -25,6 +25,7 @@ void add_schema_command(CLI::App& app, GlobalOptions& global, int& exit_code);
 void add_plan_command(CLI::App& app, GlobalOptions& global, int& exit_code);
 void add_sim_command(CLI::App& app, GlobalOptions& global, int& exit_code);
 void add_backup_command(CLI::App& app, GlobalOptions& global, int& exit_code);
+void add_keygen_command(CLI::App& app, GlobalOptions& global, int& exit_code);
 void add_journal_command(CLI::App& app, GlobalOptions& global, int& exit_code);
 
 void add_run_command(CLI::App& app, GlobalOptions& global, int& exit_code);  // run and resume
