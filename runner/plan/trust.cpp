@@ -52,7 +52,8 @@ void convert_trust(const input::Node* backup, Plan& plan, input::Diagnostics& di
     }
     if (file && file->is_scalar()) {
       e.key_file = Field<std::string>{file->value, file->mark, input::path_child(e.path, "keyFile")};
-      if (std::string why = check_key_file_path(file->value); !why.empty()) diags.error(file->mark, e.key_file->path, why);
+      std::string why = check_key_file_path(file->value);
+      if (!why.empty() && !diags.has_error_at(file->mark)) diags.error(file->mark, e.key_file->path, why);
       e.key.origin += " (" + file->value + ")";
     }
     if (expires && expires->is_scalar()) {
