@@ -2,6 +2,7 @@
 
 #include "backup/encoding.h"
 #include "backup/ese_header.h"
+#include "backup/signature.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -257,7 +258,15 @@ Result<BackupResult> run_backup(ntds::Api& api, host::Host& host, const BackupOp
   }
   if (HResult hr = end.end(); !hr.ok()) return api_error("DsBackupEnd", hr);
 
-  if (Status s = platform::write_file_durable(result.manifest_path, serialize_manifest(m)); !s) return s;
+  const std::string text = serialize_manifest(m);
+  // The signature first: a folder with a manifest is a complete set, signature included.
+  if (o.signing_key) {
+    auto sig = sign_manifest(*o.signing_key, text, k_default_manifest_name);
+    if (!sig) return sig.status().with_context("signing the manifest");
+    const std::string sig_path = platform::join_path(o.out_dir, signature_file_name(k_default_manifest_name));
+    if (Status s = platform::write_file_durable(sig_path, *sig); !s) return s;
+  }
+  if (Status s = platform::write_file_durable(result.manifest_path, text); !s) return s;
   return result;
 }
 

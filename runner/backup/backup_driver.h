@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,7 @@
 #include "base/status.h"
 #include "host/host.h"
 #include "ntds/api.h"
+#include "platform/ed25519.h"
 
 namespace adrestore::backup {
 
@@ -24,6 +26,9 @@ struct BackupOptions {
   std::uint32_t read_size = 1U << 20;  // DsBackupRead buffer: a multiple of 8192, at least 24576
   std::int64_t now_unix = 0;           // createdAt; 0: the host clock
   bool truncate_logs = true;           // DsBackupTruncateLogs after a good backup
+  // Signs the manifest into <manifest>.sig (signature.h), written before the manifest. Only
+  // the signature goes into the set, never the key.
+  std::optional<platform::Ed25519KeyPair> signing_key;
   // Called after each read: file name in the set, bytes done, file size.
   std::function<void(const std::string&, std::uint64_t, std::uint64_t)> progress;
 };

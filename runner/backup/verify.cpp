@@ -6,6 +6,7 @@
 #include "backup/encoding.h"
 #include "backup/ese_check.h"
 #include "backup/hash_engine.h"
+#include "backup/signature.h"
 #include "base/text.h"
 
 namespace adrestore::backup {
@@ -135,6 +136,7 @@ void add_extra_notes(host::Disks& disks, const WinPath& source, const Manifest& 
       folders.insert(prefix);
     }
   }
+  files.insert(set_path_key(signature_file_name(manifest_name)));  // the manifest's signature belongs to the set
   std::vector<std::string> extra;
   std::size_t visited = 0;
   find_extra(disks, source, {}, 0, files, folders, set_path_key(manifest_name), extra, visited);
@@ -170,6 +172,11 @@ const char* to_string(ProblemKind k) {
     case ProblemKind::ese_log_sequence: return "ese-log-sequence";
     case ProblemKind::ese_logs_missing: return "ese-logs-missing";
     case ProblemKind::ese_checkpoint: return "ese-checkpoint";
+    case ProblemKind::unsigned_set: return "unsigned";
+    case ProblemKind::signature_file: return "signature-file";
+    case ProblemKind::untrusted_key: return "untrusted-key";
+    case ProblemKind::expired_key: return "expired-key";
+    case ProblemKind::bad_signature: return "bad-signature";
   }
   return "io";
 }
@@ -196,6 +203,9 @@ std::optional<VerifyProblem> check_age(const Manifest& m, std::int64_t now_unix,
 
 VerifyResult verify_files(host::Disks& disks, const WinPath& source, const Manifest& m, const VerifyOptions& options) {
   VerifyResult out;
+  if (options.trust) {
+    out.problems = check_signature(disks, source, options.manifest_name, m, *options.trust, options.now_unix);
+  }
   if (!expiry_token_bytes(m)) {
     out.problems.push_back(set_problem(ProblemKind::expiry_token,
                                        "the manifest has no usable expiry token; DsRestorePrepare needs the token "

@@ -27,6 +27,7 @@
 #include "base/winpath.h"
 #include "host/disks.h"
 #include "input/diagnostic.h"
+#include "platform/key_files.h"
 
 namespace adrestore::backup {
 
@@ -54,6 +55,12 @@ enum class ProblemKind {
   ese_log_sequence,  // a gap in the log generations, or generations that disagree with genLow/genHigh or the names
   ese_logs_missing,  // a database in dirty shutdown needs logs the set does not hold
   ese_checkpoint,    // the checkpoint points at a log generation the set does not hold
+  // Signatures (signature.h), checked when the plan trusts keys:
+  unsigned_set,    // the set has no signature file
+  signature_file,  // the signature file is unreadable, too large, truncated or malformed
+  untrusted_key,   // signed by a key the plan does not trust
+  expired_key,     // signed by a trusted key that has expired
+  bad_signature,   // the signature does not match the manifest (it was changed after signing)
 };
 const char* to_string(ProblemKind k);
 
@@ -97,6 +104,9 @@ struct VerifyOptions {
   bool map_source = true;
   bool report_extra_files = true;
   std::string manifest_name = k_default_manifest_name;  // not an extra file (verify_backup_set sets it)
+  // The plan's spec.backup.trust: when set, the manifest must carry a valid signature by one
+  // of these keys (check_signature in signature.h), checked first, at every depth.
+  std::optional<std::vector<platform::TrustedKey>> trust;
 };
 
 // Verifies the files of an already parsed manifest (the token and age checks included).

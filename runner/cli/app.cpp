@@ -109,6 +109,7 @@ int run(int argc, char** argv) {
   add_plan_command(app, global, exit_code);
   add_sim_command(app, global, exit_code);
   add_backup_command(app, global, exit_code);
+  add_keygen_command(app, global, exit_code);
   add_run_command(app, global, exit_code);
   add_status_command(app, global, exit_code);
   add_test_command(app, global, exit_code);

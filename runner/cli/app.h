@@ -25,6 +25,7 @@ void add_schema_command(CLI::App& app, GlobalOptions& global, int& exit_code);
 void add_plan_command(CLI::App& app, GlobalOptions& global, int& exit_code);
 void add_sim_command(CLI::App& app, GlobalOptions& global, int& exit_code);
 void add_backup_command(CLI::App& app, GlobalOptions& global, int& exit_code);
+void add_keygen_command(CLI::App& app, GlobalOptions& global, int& exit_code);
 void add_journal_command(CLI::App& app, GlobalOptions& global, int& exit_code);
 void add_verify_command(CLI::App& app, GlobalOptions& global, int& exit_code);   // deep check of a backup set
 void add_journal_verify_command(CLI::App& journal, int& exit_code);  // under `journal`

@@ -167,9 +167,7 @@ void add_verify_command(CLI::App& app, GlobalOptions& global, int& exit_code) {
       vo.max_age_seconds = load.plan->max_age_seconds;
       manifest_name = load.plan->manifest_name;
       if (source.empty()) source = load.plan->backup_source.value.str();
-      // TODO(issue 17 item 3, the sign branch): pass the plan's spec.backup.trust into `vo`
-      // here, so that the shared full-depth verification checks the manifest's signature
-      // against the keys the runbook trusts.
+      vo.trust = load.plan->trusted_keys();  // spec.backup.trust: the signature must check out
     }
     if (source.empty()) return fail(Status::error(Code::usage, "name the backup set (SOURCE) or a plan (--plan)"));
     if (!opt->max_age.empty()) {

@@ -93,6 +93,11 @@ const char* verify_headline(backup::ProblemKind kind) {
     case backup::ProblemKind::io:
     case backup::ProblemKind::cancelled:
     case backup::ProblemKind::usage: break;
+    case backup::ProblemKind::unsigned_set:
+    case backup::ProblemKind::signature_file:
+    case backup::ProblemKind::untrusted_key:
+    case backup::ProblemKind::expired_key:
+    case backup::ProblemKind::bad_signature: return "fails its signature check";
   }
   return "does not match its manifest";
 }
@@ -162,6 +167,7 @@ RestoreRun::StepResult RestoreRun::backup_verify() {
   vo.threads = m_opt.verify_threads;
   vo.cancel = &m_env.cancel;
   vo.manifest_name = m_plan.manifest_name;
+  vo.trust = m_plan.trusted_keys();
   // On resume, the files already copied and verified at their destination are not read again.
   const std::set<std::string> copied = m_resumed ? m_resumed->copied_names() : std::set<std::string>{};
   if (!copied.empty()) {

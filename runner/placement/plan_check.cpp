@@ -71,6 +71,7 @@ void check_backup_set(const plan::Plan& plan, const SetAccess& access, std::int6
   o.max_age_seconds = plan.max_age_seconds;
   o.depth = backup::VerifyDepth::cheap;
   o.manifest_name = plan.manifest_name;
+  o.trust = plan.trusted_keys();
   const backup::VerifyResult r = backup::verify_files(*access.disks, source.value, m, o);
   for (const backup::VerifyProblem& p : r.problems) {
     std::string msg = set_name + ": " + p.message;

@@ -2,6 +2,7 @@
 
 #include "base/duration.h"
 #include "base/text.h"
+#include "plan/trust.h"
 
 namespace adrestore::plan {
 namespace {
@@ -101,6 +102,7 @@ Plan convert_plan(const input::Node& root, const std::string& file, input::Diagn
   if (const input::Node* a = at(backup, "maxAge"); is_string(a)) {
     if (auto s = parse_duration_seconds(a->value)) p.max_age_seconds = *s;
   }
+  convert_trust(backup, p, diags);
 
   const input::Node* restore = at(spec, "restore");
   const input::Node* auth = at(restore, "authoritative");

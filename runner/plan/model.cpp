@@ -28,4 +28,11 @@ const Hook* Plan::find_hook(const std::string& hook_name) const {
   return nullptr;
 }
 
+std::optional<std::vector<platform::TrustedKey>> Plan::trusted_keys() const {
+  if (!backup_trust) return std::nullopt;
+  std::vector<platform::TrustedKey> out;
+  for (const TrustEntry& e : *backup_trust) out.push_back(e.key);
+  return out;
+}
+
 }  // namespace adrestore::plan

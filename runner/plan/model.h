@@ -10,6 +10,7 @@
 
 #include "base/winpath.h"
 #include "input/node.h"
+#include "platform/key_files.h"
 
 namespace adrestore::plan {
 
@@ -18,6 +19,15 @@ struct Field {
   T value{};
   input::Mark mark;
   std::string path;  // field path for messages
+};
+
+// One entry of spec.backup.trust. `key` has the fingerprint and expiry from the plan; a
+// keyFile's key (and its fingerprint and expiry) is added by load_plan_file (plan/trust.h).
+struct TrustEntry {
+  std::string path;  // spec.backup.trust[i]
+  input::Mark mark;
+  std::optional<Field<std::string>> key_file;  // relative to the plan's folder
+  platform::TrustedKey key;
 };
 
 enum class LocationsFailure { original, fail };
@@ -72,6 +82,9 @@ struct Plan {
   Field<WinPath> backup_source;
   std::string manifest_name = "adrestore-backup.json";
   std::int64_t max_age_seconds = 180LL * 86400;
+  // spec.backup.trust: when present, only sets signed by one of these keys are accepted.
+  std::optional<std::vector<TrustEntry>> backup_trust;
+  std::optional<std::vector<platform::TrustedKey>> trusted_keys() const;
 
   std::vector<Field<std::string>> authoritative_subtrees;
   std::vector<Field<std::string>> authoritative_objects;

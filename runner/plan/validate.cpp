@@ -7,6 +7,7 @@
 #include "base/embedded.h"
 #include "base/text.h"
 #include "plan/convert.h"
+#include "plan/trust.h"
 #include "input/json_convert.h"
 #include "input/schema_check.h"
 #include "platform/win_argv.h"
@@ -325,7 +326,13 @@ PlanLoad load_plan_file(const std::string& path) {
     out.failure = input::LoadFailure::unreadable;
     return out;
   }
-  return load_plan_text(std::move(*text), path);
+  PlanLoad out = load_plan_text(std::move(*text), path);
+  // Key files are read only for a plan that is otherwise valid, relative to its own folder.
+  if (out.plan && out.plan->backup_trust) {
+    read_trust_key_files(*out.plan, path, out.diags);
+    if (out.diags.has_errors()) out.plan.reset();
+  }
+  return out;
 }
 
 }  // namespace adrestore::plan

@@ -51,7 +51,9 @@ class File {
   // append: created if missing, every write_all goes to the end (O_APPEND), and a link is
   // followed: only for outputs the operator names (`--events /dev/stdout`, a FIFO); what
   // adrestore keeps in its own folders uses the other modes, which never follow a link.
-  enum class Mode { read, write_new, write_truncate, read_write, append };
+  // write_new_private: like write_new, readable by the owner only (mode 0600 on POSIX; on
+  // Windows the folder's inherited ACL applies), for private keys.
+  enum class Mode { read, write_new, write_truncate, read_write, append, write_new_private };
   static Result<std::unique_ptr<File>> open(const std::string& path, Mode mode);  // on system_fs()
   virtual ~File() = default;
   virtual Result<std::size_t> read(void* buf, std::size_t n) = 0;                      // 0 at end

@@ -180,6 +180,7 @@ class PosixFileSystem : public FileSystem {
         flags |= O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY;
         break;
       case Mode::write_new:
+      case Mode::write_new_private:
         flags |= O_WRONLY | O_CREAT | O_EXCL;
         break;
       case Mode::write_truncate:
@@ -192,7 +193,7 @@ class PosixFileSystem : public FileSystem {
         flags |= O_WRONLY | O_CREAT | O_APPEND;
         break;
     }
-    const int fd = ::open(path.c_str(), flags, 0644);
+    const int fd = ::open(path.c_str(), flags, mode == Mode::write_new_private ? 0600 : 0644);
     if (fd < 0) return errno_status("cannot open", path, errno);
     return std::unique_ptr<File>(new PosixFile(fd, path));
   }

@@ -237,6 +237,7 @@ Result<std::unique_ptr<File>> open_impl(const std::string& path, File::Mode mode
       disposition = OPEN_EXISTING;
       break;
     case Mode::write_new:
+    case Mode::write_new_private:
       access = GENERIC_WRITE;
       disposition = CREATE_NEW;
       break;
