@@ -113,6 +113,7 @@ int run(int argc, char** argv) {
   add_status_command(app, global, exit_code);
   add_test_command(app, global, exit_code);
   add_journal_command(app, global, exit_code);
+  add_report_command(app, global, exit_code);
 
   try {
     app.parse(argc, argv);
