@@ -15,7 +15,7 @@ constexpr const char* k_head = R"(<!DOCTYPE html>
 body{font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1b1f24;margin:24px auto;max-width:1000px;padding:0 16px}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;border-bottom:1px solid #d0d7de;padding-bottom:3px;margin-top:28px}
 table{border-collapse:collapse;width:100%;font-size:13px}th,td{text-align:left;padding:3px 6px;border-bottom:1px solid #eaeef2;vertical-align:top}
-th{background:#f6f8fa}td.num,td.time{white-space:nowrap}td.num{text-align:right;font-variant-numeric:tabular-nums}code,pre,.mono{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px}
+th{background:#f6f8fa}td.num,td.nowrap{white-space:nowrap}td.num{text-align:right;font-variant-numeric:tabular-nums}code,pre,.mono{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px}
 pre{background:#f6f8fa;padding:6px;white-space:pre-wrap;word-break:break-all;max-height:320px;overflow:auto;margin:4px 0}
 dl.identity{display:grid;grid-template-columns:170px 1fr;gap:2px 12px;margin:8px 0}dl.identity dt{color:#57606a}dl.identity dd{margin:0;word-break:break-all}
 .outcome-succeeded{color:#1a7f37;font-weight:600}.outcome-failed,.outcome-refused,.outcome-unfinished,.outcome-interrupted{color:#cf222e;font-weight:600}
@@ -81,9 +81,9 @@ void timeline(std::string& out, const Report& r) {
   out += "<table id=\"steps\"><tr><th>step</th><th>attempt</th><th>process</th><th>start</th><th>duration</th>"
          "<th>outcome</th><th>message</th></tr>";
   for (const Segment& s : r.segments) {
-    out += "<tr class=\"step-row\" data-step=\"" + html_escape(s.step) + "\"><td class=\"mono\">" + html_escape(s.step) +
+    out += "<tr class=\"step-row\" data-step=\"" + html_escape(s.step) + "\"><td class=\"mono nowrap\">" + html_escape(s.step) +
            "</td><td class=\"num\">" + std::to_string(s.attempt) + "</td><td class=\"num\">" + std::to_string(s.process) +
-           "</td><td class=\"mono time\">" + html_escape(clock_text(s.start_ms)) + "</td><td class=\"num\">" +
+           "</td><td class=\"mono nowrap\">" + html_escape(clock_text(s.start_ms)) + "</td><td class=\"num\">" +
            duration_text(s.end_ms - s.start_ms) + "</td><td class=\"outcome-" + html_escape(s.outcome) + "\">" +
            html_escape(s.outcome) + "</td><td>" + html_escape(s.message) + "</td></tr>";
   }

@@ -58,7 +58,7 @@ nlohmann::json to_json(const Report& r) {
   nlohmann::json& throughput = doc["throughput"] = nlohmann::json::array();
   for (const Throughput& t : r.throughput) {
     nlohmann::json points = nlohmann::json::array();
-    for (const ThroughputPoint& p : t.points) points.push_back({{"timeMs", p.time_ms}, {"mibPerSecond", p.mib_per_s}});
+    for (const ThroughputPoint& p : t.points) points.push_back({{"timeMs", p.time_ms}, {"mibPerSecond", p.mib_per_s}, {"process", p.process}});
     throughput.push_back({{"step", t.step}, {"basis", t.basis}, {"points", std::move(points)}});
   }
   nlohmann::json& files = doc["files"] = nlohmann::json::array();

@@ -152,7 +152,8 @@ class Builder {
     const std::int64_t dt = rec.time_ms - m_copy_last_ms;
     m_copy_last_ms = rec.time_ms;
     if (dt <= 0 || bytes == 0) return;
-    copy_series().points.push_back({rec.time_ms, static_cast<double>(bytes) / k_mib * 1000.0 / static_cast<double>(dt)});
+    copy_series().points.push_back({rec.time_ms, static_cast<double>(bytes) / k_mib * 1000.0 / static_cast<double>(dt),
+                                   static_cast<int>(m_r.processes.size())});
   }
 
   Throughput& copy_series() {
@@ -176,8 +177,8 @@ class Builder {
         continue;
       }
       const double rate = static_cast<double>(m_copy_bytes) / k_mib * 1000.0 / static_cast<double>(s.end_ms - s.start_ms);
-      t.points.push_back({s.start_ms, rate});
-      t.points.push_back({s.end_ms, rate});
+      t.points.push_back({s.start_ms, rate, s.process});
+      t.points.push_back({s.end_ms, rate, s.process});
     }
     m_r.throughput.insert(m_r.throughput.begin(), std::move(t));
   }

@@ -63,6 +63,7 @@ struct Process {
 struct ThroughputPoint {
   std::int64_t time_ms = 0;
   double mib_per_s = 0;
+  int process = 1;  // the chart draws one line per process: nothing ran between them
 };
 
 struct Throughput {

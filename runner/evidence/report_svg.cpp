@@ -126,9 +126,15 @@ std::string throughput_svg(const Report& r, const Throughput& t) {
   out += "<text class=\"tick\" x=\"" + num(k_label_width - 6) + "\" y=\"" + num(top + 10) + "\" text-anchor=\"end\">" +
          num(peak) + " MiB/s</text><text class=\"tick\" x=\"" + num(k_label_width - 6) + "\" y=\"" + num(bottom) +
          "\" text-anchor=\"end\">0</text>";
-  std::string points;
-  for (const ThroughputPoint& p : t.points) points += num(sc.x(p.time_ms)) + "," + num(y(p.mib_per_s)) + " ";
-  if (!points.empty()) out += "<polyline class=\"rate\" points=\"" + points + "\"/>";
+  // One line per process, so that no line crosses the time when nothing ran.
+  for (std::size_t i = 0; i < t.points.size();) {
+    std::string points;
+    const int process = t.points[i].process;
+    for (; i < t.points.size() && t.points[i].process == process; ++i) {
+      points += num(sc.x(t.points[i].time_ms)) + "," + num(y(t.points[i].mib_per_s)) + " ";
+    }
+    out += "<polyline class=\"rate\" data-process=\"" + std::to_string(process) + "\" points=\"" + points + "\"/>";
+  }
   for (const ThroughputPoint& p : t.points) {
     out += "<circle class=\"dot\" cx=\"" + num(sc.x(p.time_ms)) + "\" cy=\"" + num(y(p.mib_per_s)) +
            "\" r=\"2.5\"><title>" + num(p.mib_per_s) + " MiB/s at +" + seconds(p.time_ms - sc.t0) + "</title></circle>";

@@ -59,6 +59,8 @@ TEST_SUITE("evidence") {
     CHECK_FALSE(contains(page, "href=\"http"));
     CHECK(count(page, "class=\"danger no-restart\"") == 1);
     CHECK(contains(page, "<svg class=\"throughput\" data-step=\"files.copy\""));
+    // The copy before the kill and after the resume: two lines, none across the dead gap.
+    CHECK(count(page, "<polyline class=\"rate\"") == 2);
   }
 
   TEST_CASE("the git revision is read from HEAD, a loose ref, packed-refs and a worktree's .git file") {

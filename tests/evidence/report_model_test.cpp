@@ -50,6 +50,8 @@ TEST_SUITE("evidence") {
     REQUIRE(copy.points.size() == 2);
     CHECK(copy.points[0].mib_per_s == doctest::Approx(64.0));   // 64 MiB in 1 s
     CHECK(copy.points[1].mib_per_s == doctest::Approx(128.0));  // 64 MiB in 0.5 s after the resume
+    CHECK(copy.points[0].process == 1);
+    CHECK(copy.points[1].process == 2);
   }
 
   TEST_CASE("the do-not-restart period runs from restore.register to restore.complete") {
