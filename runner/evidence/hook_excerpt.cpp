@@ -1,5 +1,6 @@
 #include "evidence/hook_excerpt.h"
 
+#include <algorithm>
 #include <vector>
 
 namespace adrestore::evidence {

@@ -1,5 +1,7 @@
 #include "evidence/report_html.h"
 
+#include <cstdio>
+
 #include "base/text.h"
 
 namespace adrestore::evidence {
