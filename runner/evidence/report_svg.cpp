@@ -67,7 +67,7 @@ std::string dead_gaps(const Report& r, const Scale& s, double top, double bottom
            seconds(r.processes[i].start_ms - r.processes[i - 1].last_ms) + " between process " + std::to_string(i) +
            " and process " + std::to_string(i + 1) + " (" + html_escape(r.processes[i].kind) +
            ")</title></rect><text class=\"deadlabel\" x=\"" + num((a + b) / 2) + "\" y=\"" + num(top - 4) +
-           "\" text-anchor=\"middle\">process dead</text></g>";
+           "\" text-anchor=\"middle\">no process</text></g>";
   }
   return out;
 }
