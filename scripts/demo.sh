@@ -68,6 +68,10 @@ step "The restored files, verified against the backup set" "sha256sum ..."
 step "The calls the DC received (calls.log)" "grep -v '^#' $world/calls.log | tail"
 grep -E '^(DsIsNTDSOnline|DsRestore)' "$world/calls.log" | tail -n 14
 
+step "The evidence: one self-contained HTML report of the killed and resumed run" \
+  "adrestore report --state $state --out $demo/report.html"
+"$bin" report --state "$state" --out "$demo/report.html"
+
 # Act two: DC02's plan has hooks, an authoritative OU and a restart into normal mode.
 world2="$demo/dc02"
 state2="$demo/state2"
@@ -92,4 +96,4 @@ step "After the reboot: resume checks that AD DS came online" "adrestore resume 
 step "What the hooks received (their logs)" "cat $state2/logs/hooks/notify-ops.log"
 cat "$state2/logs/hooks/notify-ops.log"
 
-printf '\nThe demo worlds, state and logs are in %s.\n' "$demo"
+printf '\nThe demo worlds, state, logs and report.html are in %s.\n' "$demo"

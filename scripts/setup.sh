@@ -7,6 +7,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 packages=(g++ cmake ninja-build pkg-config
   libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev doctest-dev nlohmann-json3-dev libssl-dev
   libxml2-utils
+  chromium  # the report's browser test (ctest report-browser): headless Chromium renders the HTML report
   clang libclang-rt-14-dev  # the fuzz targets (scripts/fuzz.sh): clang-14 and its libFuzzer runtime
   ${ADRESTORE_EXTRA_PACKAGES:-})
 

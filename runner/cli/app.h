@@ -32,6 +32,7 @@ void add_journal_verify_command(CLI::App& journal, int& exit_code);  // under `j
 
 void add_run_command(CLI::App& app, GlobalOptions& global, int& exit_code);  // run and resume
 void add_status_command(CLI::App& app, GlobalOptions& global, int& exit_code);
+void add_report_command(CLI::App& app, GlobalOptions& global, int& exit_code);  // the HTML/JSON run report
 void add_test_command(CLI::App& app, GlobalOptions& global, int& exit_code);     // plan tests
 
 int run(int argc, char** argv);
