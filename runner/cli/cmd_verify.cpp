@@ -130,11 +130,11 @@ void add_verify_command(CLI::App& app, GlobalOptions& global, int& exit_code) {
     BackendOptions backend;
   };
   auto opt = std::make_shared<Options>();
-  CLI::App* cmd = app.add_subcommand("verify", "Check a backup set in depth (every hash, structure, age) without restoring");
+  CLI::App* cmd = app.add_subcommand("verify", "Check a backup set in depth (every hash, ESE headers, signature, structure, age) without restoring");
   cmd->add_option("source", opt->source,
                   "The backup set folder: a folder of this machine, or a Windows path inside the world with --api sim "
                   "(default: the --plan's spec.backup.source)");
-  cmd->add_option("--plan", opt->plan, "Take maxAge, the manifest name and the source from this restore plan");
+  cmd->add_option("--plan", opt->plan, "Take maxAge, the manifest name, the trusted keys (spec.backup.trust) and the source from this restore plan");
   cmd->add_option("--max-age", opt->max_age, "Refuse a set older than this (90s, 5m, 2h, 180d; default the plan's, else 180d)");
   cmd->add_option("--format", opt->format, "Output: text, json (one document) or junit (one test case per file and per set check)")
       ->check(CLI::IsMember({"text", "json", "junit"}));

@@ -132,6 +132,23 @@ TEST_SUITE("exec") {
     CHECK_MESSAGE(contains(v.out + v.err, "the backup set is not signed"), (v.out + v.err));
   }
 
+  TEST_CASE("verify --plan checks the signature against the plan's trusted keys") {
+    MatrixWorld w;
+    const auto kp = keygen(w, "ops");
+    write_trust_plan(w, "      - keyFile: keys/ops.pub\n");
+    const std::vector<std::string> args = {"verify", "--plan", w.plan.string(), "--api", "sim", "--world", w.world.string()};
+    const RunResult unsigned_set = run_adrestore(args);
+    CHECK_MESSAGE(unsigned_set.exit_code == 3, (unsigned_set.out + unsigned_set.err));
+    CHECK_MESSAGE(contains(unsigned_set.out, "not signed"), unsigned_set.out);
+    sign_set(w, kp);
+    const RunResult signed_set = run_adrestore(args);
+    CHECK_MESSAGE(signed_set.exit_code == 0, (signed_set.out + signed_set.err));
+    tamper_and_rehash(w);
+    const RunResult tampered = run_adrestore(args);
+    CHECK_MESSAGE(tampered.exit_code == 3, (tampered.out + tampered.err));
+    CHECK_MESSAGE(contains(tampered.out, "does not match the manifest"), tampered.out);
+  }
+
   TEST_CASE("a set with a good signature by a trusted key is restored") {
     MatrixWorld w;
     const auto kp = keygen(w, "ops");
