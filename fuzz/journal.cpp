@@ -67,6 +67,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!again) std::fprintf(stderr, "%s\n", again.status().message().c_str());
   FUZZ_CHECK(again.is_ok());
   FUZZ_CHECK(again->records.size() == parsed->records.size());
-  FUZZ_CHECK(!parsed->header_complete || again->head == parsed->head);  // a header prefix has no chain yet
+  // The chain hashes the bytes as written. The reader accepts payloads the writer would
+  // encode differently (a repeated JSON key, found by the fuzzer), so the heads agree only
+  // when the writer gives back the very bytes; a header prefix has no chain yet.
+  const bool same_bytes = bytes.compare(0, rewritten.size(), rewritten) == 0;
+  FUZZ_CHECK(!parsed->header_complete || !same_bytes || again->head == parsed->head);
   return 0;
 }
