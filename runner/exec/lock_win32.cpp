@@ -52,14 +52,6 @@ Result<w32::Handle> open_lock_file(const std::string& path, DWORD access, DWORD 
   return h;
 }
 
-// The holder's record, read through a handle that shares everything (the holder denies
-// only writers, so a reader gets in).
-std::optional<LockHolder> read_holder(const std::string& path) {
-  auto h = open_lock_file(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, OPEN_EXISTING);
-  if (!h || !*h) return std::nullopt;
-  return parse_lock_holder(read_small(h->get()));
-}
-
 }  // namespace
 
 LockHolder this_process_as_holder() {
@@ -69,7 +61,13 @@ LockHolder this_process_as_holder() {
   return me;
 }
 
-std::optional<LockHolder> read_holder_record(const std::string& lock_path) { return read_holder(lock_path); }
+// The holder's record, read through a handle that shares everything (the holder denies
+// only writers, so a reader gets in).
+std::optional<LockHolder> read_holder_record(const std::string& path) {
+  auto h = open_lock_file(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, OPEN_EXISTING);
+  if (!h || !*h) return std::nullopt;
+  return parse_lock_holder(read_small(h->get()));
+}
 
 Result<std::optional<LockHolder>> probe_lock(const std::string& state_dir) {
   const std::string path = platform::join_path(state_dir, k_lock_file_name);
@@ -81,7 +79,7 @@ Result<std::optional<LockHolder>> probe_lock(const std::string& state_dir) {
                           OPEN_EXISTING);
   if (!h) return h.status();
   if (*h) return std::optional<LockHolder>();
-  return std::optional<LockHolder>(read_holder(path).value_or(LockHolder{}));
+  return std::optional<LockHolder>(read_holder_record(path).value_or(LockHolder{}));
 }
 
 }  // namespace adrestore::exec
