@@ -1,7 +1,10 @@
-// adrestore validate PATH... : schema and semantic checks of restore plans.
+// adrestore validate PATH... : schema and semantic checks of restore plans, and the hazard
+// lint of forest recovery plans (with the RestorePlans they reference).
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <ctime>
+#include <filesystem>
+#include <set>
 #include <fstream>
 #include <iostream>
 
@@ -12,6 +15,7 @@
 #include "cli/exit_codes.h"
 #include "cli/find_files.h"
 #include "cli/report.h"
+#include "forest/load.h"
 #include "placement/plan_check.h"
 #include "plan/validate.h"
 
@@ -34,7 +38,7 @@ void add_validate_command(CLI::App& app, GlobalOptions& global, int& exit_code) 
     BackendOptions backend;  // to reach the backup sets; an empty api: effective_api() decides
   };
   auto opt = std::make_shared<Options>();
-  CLI::App* cmd = app.add_subcommand("validate", "Check restore plans against the schema and the semantic rules");
+  CLI::App* cmd = app.add_subcommand("validate", "Check restore plans and forest recovery plans against their schemas and rules");
   cmd->add_option("paths", opt->paths, "Plan files, or folders to search for *.yaml and *.yml")->required();
   cmd->add_option("--format", opt->format, "Output: text, json (one document) or github (workflow annotations)")
       ->check(CLI::IsMember({"text", "json", "github"}));
@@ -46,6 +50,7 @@ void add_validate_command(CLI::App& app, GlobalOptions& global, int& exit_code) 
       "  adrestore validate --format github plans/\n"
       "  adrestore validate --format json --junit validate.xml plans/\n"
       "  adrestore validate --api sim --world /tmp/dc01 plans/dc01-corp.yaml   (also checks the backup set)\n"
+      "  adrestore validate plans/forest/corp-forest.yaml   (a ForestRecoveryPlan and the plans it names)\n"
       "Exit codes: 0 all valid, 1 a plan is invalid, 2 a file is unreadable or not YAML.");
   cmd->callback([opt, &global, &exit_code] {
     const auto found = find_files(opt->paths, is_plan_file_name, "plan files");
@@ -67,17 +72,35 @@ void add_validate_command(CLI::App& app, GlobalOptions& global, int& exit_code) 
       return;
     }
     std::vector<FileReport> reports;
+    std::set<std::string> reported;  // normalised paths: a forest's plans are reported once
+    auto key = [](const std::string& f) { return std::filesystem::path(f).lexically_normal().generic_string(); };
     bool any_unreadable = false;
-    for (const std::string& f : files) {
-      plan::PlanLoad load = plan::load_plan_file(f);
-      if (load.plan) placement::check_backup_set(*load.plan, reach->access, std::time(nullptr), load.diags);
+    auto add_report = [&](const std::string& f, const char* kind, input::LoadFailure failure, input::Diagnostics diags) {
       FileReport r;
       r.file = f;
-      r.kind = "RestorePlan";
-      r.unreadable = load.failure == input::LoadFailure::unreadable || load.failure == input::LoadFailure::not_yaml;
+      r.kind = kind;
+      r.unreadable = failure == input::LoadFailure::unreadable || failure == input::LoadFailure::not_yaml;
       any_unreadable = any_unreadable || r.unreadable;
-      r.diags = std::move(load.diags);
+      r.diags = std::move(diags);
       reports.push_back(std::move(r));
+    };
+    auto check_plan = [&](const std::string& f, plan::PlanLoad load) {
+      if (!reported.insert(key(f)).second) return;
+      if (load.plan) placement::check_backup_set(*load.plan, reach->access, std::time(nullptr), load.diags);
+      add_report(f, "RestorePlan", load.failure, std::move(load.diags));
+    };
+    for (const std::string& f : files) {
+      if (forest::document_kind(f) != forest::k_forest_kind) {
+        if (!reported.count(key(f))) check_plan(f, plan::load_plan_file(f));
+        continue;
+      }
+      forest::ForestLoad load = forest::load_forest_file(f);
+      reported.insert(key(f));
+      add_report(f, "ForestRecoveryPlan", load.failure, std::move(load.diags));
+      for (forest::ReferencedPlan& ref : load.referenced) {
+        // A missing plan is the forest's error (exit 1), not an unreadable input (exit 2).
+        if (ref.load.failure != input::LoadFailure::unreadable) check_plan(ref.path, std::move(ref.load));
+      }
     }
     if (opt->format == "json") {
       write_json_report(std::cout, reports);

@@ -11,16 +11,6 @@ const input::Node* at(const input::Node* n, const char* key) { return n ? n->get
 
 bool is_string(const input::Node* n) { return n && n->is_scalar(); }
 
-Field<std::string> str_field(const input::Node* n, const std::string& path) {
-  Field<std::string> f;
-  if (is_string(n)) {
-    f.value = n->value;
-    f.mark = n->mark;
-  }
-  f.path = path;
-  return f;
-}
-
 // Parses a Windows path; a malformed one is reported (rule 1) and skipped.
 std::optional<Field<WinPath>> path_field(const input::Node* n, const std::string& path, input::Diagnostics& diags) {
   if (!is_string(n)) return std::nullopt;
@@ -30,15 +20,6 @@ std::optional<Field<WinPath>> path_field(const input::Node* n, const std::string
     return std::nullopt;
   }
   return Field<WinPath>{*p, n->mark, path};
-}
-
-std::vector<Field<std::string>> string_list(const input::Node* n, const std::string& path) {
-  std::vector<Field<std::string>> out;
-  if (!n || !n->is_seq()) return out;
-  for (std::size_t i = 0; i < n->items.size(); ++i) {
-    if (is_string(&n->items[i])) out.push_back(str_field(&n->items[i], input::path_index(path, i)));
-  }
-  return out;
 }
 
 std::vector<std::pair<std::string, std::string>> string_map(const input::Node* n) {
@@ -85,6 +66,25 @@ Hook convert_hook(const input::Node& n, HookPhase phase, std::size_t index, cons
 }
 
 }  // namespace
+
+Field<std::string> str_field(const input::Node* n, const std::string& path) {
+  Field<std::string> f;
+  if (is_string(n)) {
+    f.value = n->value;
+    f.mark = n->mark;
+  }
+  f.path = path;
+  return f;
+}
+
+std::vector<Field<std::string>> string_list(const input::Node* n, const std::string& path) {
+  std::vector<Field<std::string>> out;
+  if (!n || !n->is_seq()) return out;
+  for (std::size_t i = 0; i < n->items.size(); ++i) {
+    if (is_string(&n->items[i])) out.push_back(str_field(&n->items[i], input::path_index(path, i)));
+  }
+  return out;
+}
 
 Plan convert_plan(const input::Node& root, const std::string& file, input::Diagnostics& diags) {
   Plan p;

@@ -8,6 +8,11 @@
 
 namespace adrestore::plan {
 
+// A scalar's text and position (empty with the path when `n` is absent or not a scalar).
+Field<std::string> str_field(const input::Node* n, const std::string& path);
+// The scalars of a sequence, each with its position; other items are skipped.
+std::vector<Field<std::string>> string_list(const input::Node* n, const std::string& path);
+
 Plan convert_plan(const input::Node& root, const std::string& file, input::Diagnostics& diags);
 
 }  // namespace adrestore::plan

@@ -47,7 +47,7 @@ TEST_SUITE("cli") {
 
   TEST_CASE("the validate help's examples name files that exist") {
     const RunResult r = run_adrestore({"validate", "--help"});
-    for (const char* example : {"plans/dc01-minimal.yaml"}) {
+    for (const char* example : {"plans/dc01-minimal.yaml", "plans/forest/corp-forest.yaml"}) {
       CHECK(r.out.find(example) != std::string::npos);
       CHECK(std::filesystem::exists(source_dir() / example));
     }
