@@ -8,7 +8,6 @@
 #include <fstream>
 #include <iostream>
 
-#include "base/embedded.h"
 #include "base/text.h"
 #include "cli/app.h"
 #include "cli/backend.h"
@@ -124,10 +123,16 @@ void add_validate_command(CLI::App& app, GlobalOptions& global, int& exit_code) 
 }
 
 void add_schema_command(CLI::App& app, GlobalOptions&, int& exit_code) {
-  CLI::App* cmd = app.add_subcommand("schema", "Print the JSON Schema of restore plan files (built in)");
-  cmd->footer("Example:\n  adrestore schema > restore-plan.schema.json");
-  cmd->callback([&exit_code] {
-    std::cout << embedded_file("schema/restore-plan.schema.json");
+  auto kind = std::make_shared<std::string>("RestorePlan");
+  CLI::App* cmd = app.add_subcommand("schema", "Print the JSON Schema of restore plan files, or of another kind (built in)");
+  cmd->add_option("--kind", *kind, "RestorePlan (the default) or ForestRecoveryPlan")
+      ->check(CLI::IsMember({"RestorePlan", "ForestRecoveryPlan"}));
+  cmd->footer(
+      "Examples:\n"
+      "  adrestore schema > restore-plan.schema.json\n"
+      "  adrestore schema --kind ForestRecoveryPlan > forest-recovery-plan.schema.json");
+  cmd->callback([kind, &exit_code] {
+    std::cout << (*kind == "RestorePlan" ? plan::restore_plan_schema_text() : forest::forest_plan_schema_text());
     exit_code = k_exit_ok;
   });
 }

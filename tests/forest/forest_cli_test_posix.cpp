@@ -49,6 +49,15 @@ TEST_SUITE("forest") {
     CHECK(contains(read_file(junit), "forest.yaml"));
   }
 
+  TEST_CASE("schema --kind ForestRecoveryPlan prints the forest's schema; the default is unchanged") {
+    const RunResult forest = run_adrestore({"schema", "--kind", "ForestRecoveryPlan"});
+    CHECK(forest.exit_code == 0);
+    CHECK(contains(forest.out, "forest-recovery-plan.schema.json"));
+    CHECK(nlohmann::json::parse(forest.out)["properties"]["kind"]["enum"][0] == "ForestRecoveryPlan");
+    const RunResult plan = run_adrestore({"schema"});
+    CHECK(contains(plan.out, "restore-plan.schema.json"));
+  }
+
   TEST_CASE("plan: the example forest previews in every format; an invalid forest exits 1") {
     const std::string example = (source_dir() / "plans/forest/corp-forest.yaml").string();
     const RunResult json = run_adrestore({"plan", "--format", "json", example});
