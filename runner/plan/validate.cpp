@@ -307,6 +307,13 @@ PlanLoad load_plan_text(std::string text, const std::string& display_name, const
     out.failure = input::LoadFailure::rejected;
     return out;
   }
+  // A forest plan given where a restore plan is expected: one clear error, not a schema's worth.
+  if (const input::Node* kind = root.get("kind"); kind && kind->is_scalar() && kind->value == "ForestRecoveryPlan") {
+    out.diags.error(kind->mark, "kind",
+                    "this is a forest recovery plan, not a restore plan: adrestore validate and adrestore plan take it "
+                    "(doc/forest.md); each first DC's own RestorePlan is what runs on that DC");
+    return out;
+  }
   check_secret_keys(root, {}, out.diags);  // first, so the schema does not call the key merely unknown
   plan_schema().check(root, input::to_json(root), out.diags);
   Plan plan = convert_plan(root, display_name, out.diags);

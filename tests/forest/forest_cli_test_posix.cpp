@@ -49,6 +49,14 @@ TEST_SUITE("forest") {
     CHECK(contains(read_file(junit), "forest.yaml"));
   }
 
+  TEST_CASE("run of a forest plan: one error that says which commands take it") {
+    const std::string example = (source_dir() / "plans/forest/corp-forest.yaml").string();
+    const RunResult r = run_adrestore({"run", "--yes", "--api", "sim", "--world", "/nonexistent-adrestore-world", example});
+    CHECK(r.exit_code == 1);
+    CHECK(contains(r.err + r.out, "corp-forest.yaml:5:7: error: kind: this is a forest recovery plan"));
+    CHECK_FALSE(contains(r.err + r.out, "unknown field"));
+  }
+
   TEST_CASE("schema --kind ForestRecoveryPlan prints the forest's schema; the default is unchanged") {
     const RunResult forest = run_adrestore({"schema", "--kind", "ForestRecoveryPlan"});
     CHECK(forest.exit_code == 0);
