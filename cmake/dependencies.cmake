@@ -40,7 +40,7 @@ if(WIN32)
   # mingw links them by name, so -static below takes the static libgcrypt.a and
   # libgpg-error.a (Debian's libgcrypt-mingw-w64-dev); MSVC finds vcpkg's shiftmedia-libgcrypt.
   if(MINGW)
-    target_link_libraries(adrestore_deps INTERFACE gcrypt gpg-error)
+    target_link_libraries(adrestore_deps INTERFACE gcrypt gpg-error ws2_32)  # gpg-error logs to sockets
   else()
     find_path(GCRYPT_INCLUDE_DIR gcrypt.h REQUIRED)
     find_library(GCRYPT_LIBRARY NAMES gcrypt libgcrypt REQUIRED)
