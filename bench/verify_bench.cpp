@@ -5,18 +5,22 @@
 //       no age, structure, or header and signature checks): the floor that the rest of the
 //       full check is measured against (issue 17: those checks may cost at most 5 %)
 // The set is D:\Backups\DC01\bench inside the world: ntds.dit, logs/edbNNNNN.log, edb.chk,
-// with 64 MiB chunks (the default), made of incompressible pseudo-random bytes.
+// with 64 MiB chunks (the default), made of incompressible pseudo-random bytes after each
+// file's ESE header; the manifest is signed, and `verify` trusts the key (WORLD/bench-signing.pub).
 #include <sys/resource.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <string>
 #include <vector>
 
+#include "backup/ese_header.h"
 #include "backup/hash_engine.h"
+#include "backup/signature.h"
 #include "backup/verify.h"
 #include "sim/sim_disks.h"
 #include "platform/fs.h"
@@ -33,10 +37,33 @@ const char* k_source = "D:\\Backups\\DC01\\bench";
   std::exit(2);
 }
 
-// Writes `bytes` pseudo-random bytes to the set file `rel`, hashing as it goes.
+// The ESE header each file starts with, so that the full check's ESE checks pass and are
+// timed (a clean database, logs 1..N of its log stream, the checkpoint at N).
+backup::EseHeaderBytes ese_header(backup::FileKind kind, std::uint32_t generation) {
+  const backup::EseSignature log_sig = backup::EseSignature::make(0x5eed10, "DC01");
+  if (kind == backup::FileKind::database) {
+    backup::EseDatabaseHeader h;
+    h.db_signature = backup::EseSignature::make(0x5eed0d, "DC01");
+    h.log_signature = log_sig;
+    return backup::write_ese_database_header(h);
+  }
+  if (kind == backup::FileKind::log) {
+    backup::EseLogHeader h;
+    h.generation = generation;
+    h.log_signature = log_sig;
+    return backup::write_ese_log_header(h);
+  }
+  backup::EseCheckpointHeader h;
+  h.generation = generation;
+  h.log_signature = log_sig;
+  return backup::write_ese_checkpoint_header(h);
+}
+
+// Writes `bytes` pseudo-random bytes, after the file's ESE header, to the set file `rel`,
+// hashing as it goes.
 backup::ManifestFile write_file(sim::SimDisks& disks, const WinPath& source, const std::string& rel,
                                 backup::FileKind kind, const std::string& original, std::uint64_t bytes,
-                                std::uint64_t seed, std::uint64_t chunk_size) {
+                                std::uint64_t seed, std::uint64_t chunk_size, std::uint32_t generation) {
   const WinPath path = backup::set_file_path(source, rel);
   if (Status s = disks.create_dirs(path.parent()); !s) die(s.message());
   auto f = disks.open(path, platform::File::Mode::write_truncate);
@@ -58,6 +85,10 @@ backup::ManifestFile write_file(sim::SimDisks& disks, const WinPath& source, con
       x ^= x >> 7;
       x ^= x << 17;
       w = x;
+    }
+    if (done == 0) {
+      const backup::EseHeaderBytes h = ese_header(kind, generation);
+      std::memcpy(buf.data(), h.data(), std::min<std::size_t>(h.size(), buf.size() * 8));
     }
     const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(buf.size() * 8, bytes - done));
     const char* p = reinterpret_cast<const char*>(buf.data());
@@ -95,19 +126,34 @@ int make(const std::string& world, std::uint64_t db_mib, int logs, std::uint64_t
   m.locations.log_dir = *WinPath::parse("C:\\Windows\\NTDS");
   m.locations.checkpoint_dir = *WinPath::parse("C:\\Windows\\NTDS");
   m.files.push_back(write_file(disks, source, "ntds.dit", backup::FileKind::database, "C:\\Windows\\NTDS\\ntds.dit",
-                               db_mib << 20, 1, m.chunk_size));
+                               db_mib << 20, 1, m.chunk_size, 0));
   for (int i = 1; i <= logs; ++i) {
     char name[32];
     std::snprintf(name, sizeof name, "edb%05X.log", i);
     m.files.push_back(write_file(disks, source, std::string("logs/") + name, backup::FileKind::log,
                                  std::string("C:\\Windows\\NTDS\\") + name, log_mib << 20,
-                                 static_cast<std::uint64_t>(100 + i), m.chunk_size));
+                                 static_cast<std::uint64_t>(100 + i), m.chunk_size,
+                                 static_cast<std::uint32_t>(i)));
   }
   m.files.push_back(write_file(disks, source, "edb.chk", backup::FileKind::checkpoint, "C:\\Windows\\NTDS\\edb.chk",
-                               8192, 7, m.chunk_size));
+                               8192, 7, m.chunk_size, m.gen_high));
   auto host = disks.host_path(source.child(backup::k_default_manifest_name));
   if (!host) die(host.status().message());
-  if (Status s = platform::write_file_durable(*host, backup::serialize_manifest(m)); !s) die(s.message());
+  const std::string manifest_text = backup::serialize_manifest(m);
+  if (Status s = platform::write_file_durable(*host, manifest_text); !s) die(s.message());
+  // Signed, and the key trusted by `verify` below, so the full check includes the signature.
+  auto kp = platform::ed25519_generate();
+  if (!kp) die(kp.status().message());
+  auto sig = backup::sign_manifest(*kp, manifest_text, backup::k_default_manifest_name);
+  if (!sig) die(sig.status().message());
+  auto sig_host = disks.host_path(source.child(backup::signature_file_name(backup::k_default_manifest_name)));
+  if (!sig_host) die(sig_host.status().message());
+  if (Status s = platform::write_file_durable(*sig_host, *sig); !s) die(s.message());
+  platform::PublicKeyFile pub;
+  pub.key = kp->public_key;
+  if (Status s = platform::write_file_durable(world + "/bench-signing.pub", platform::format_public_key_file(pub)); !s) {
+    die(s.message());
+  }
   return 0;
 }
 
@@ -134,6 +180,16 @@ int verify(const std::string& world, unsigned threads, std::size_t read_kib, boo
   backup::VerifyOptions o;
   o.now_unix = static_cast<std::int64_t>(std::time(nullptr));
   o.threads = threads;
+  if (!hash) {
+    auto text = platform::read_file(world + "/bench-signing.pub", platform::k_max_key_file_bytes);
+    auto pub = text ? platform::parse_public_key_file(*text) : Result<platform::PublicKeyFile>(text.status());
+    if (!pub) die("bench-signing.pub: " + pub.status().message());
+    platform::TrustedKey t;
+    t.fingerprint = pub->fingerprint;
+    t.key = pub->key;
+    t.origin = "bench";
+    o.trust = std::vector<platform::TrustedKey>{t};
+  }
   if (read_kib) o.read_size = read_kib << 10;
   // The engine before it hashed from a mapping: read into buffers (bench/verify.sh's "read" row).
   const char* no_map = std::getenv("ADRESTORE_BENCH_NO_MAP");

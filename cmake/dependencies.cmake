@@ -36,6 +36,18 @@ if(WIN32)
   target_compile_definitions(adrestore_deps INTERFACE SPDLOG_WCHAR_FILENAMES
     UNICODE _UNICODE WIN32_LEAN_AND_MEAN NOMINMAX _WIN32_WINNT=0x0601)
   target_link_libraries(adrestore_deps INTERFACE bcrypt)
+  # Ed25519 (platform/ed25519_win32.cpp; CNG has none): libgcrypt and its libgpg-error.
+  # mingw links them by name, so -static below takes the static libgcrypt.a and
+  # libgpg-error.a (Debian's libgcrypt-mingw-w64-dev); MSVC finds vcpkg's shiftmedia-libgcrypt.
+  if(MINGW)
+    target_link_libraries(adrestore_deps INTERFACE gcrypt gpg-error ws2_32)  # gpg-error logs to sockets
+  else()
+    find_path(GCRYPT_INCLUDE_DIR gcrypt.h REQUIRED)
+    find_library(GCRYPT_LIBRARY NAMES gcrypt libgcrypt REQUIRED)
+    find_library(GPG_ERROR_LIBRARY NAMES gpg-error libgpg-error REQUIRED)
+    target_include_directories(adrestore_deps INTERFACE ${GCRYPT_INCLUDE_DIR})
+    target_link_libraries(adrestore_deps INTERFACE ${GCRYPT_LIBRARY} ${GPG_ERROR_LIBRARY})
+  endif()
 else()
   find_package(OpenSSL REQUIRED COMPONENTS Crypto)
   target_link_libraries(adrestore_deps INTERFACE OpenSSL::Crypto)

@@ -27,7 +27,8 @@ if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
 # --- 1. packages: the Linux build's dependencies (setup.sh) plus the cross compiler and wine.
 phase packages
 bash scripts/setup.sh
-packages=(g++-mingw-w64-x86-64-posix dpkg-dev wine wine64)
+# libgcrypt-mingw-w64-dev: static libgcrypt for Ed25519 (CNG has none; doc/backup-trust.md).
+packages=(g++-mingw-w64-x86-64-posix libgcrypt-mingw-w64-dev dpkg-dev wine wine64)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

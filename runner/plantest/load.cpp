@@ -96,6 +96,10 @@ void convert(const Node& root, PlanTest& t, input::Diagnostics& diags, const std
   const Node* bk = at(w, "backup");
   if (const Node* n = at(bk, "ageDays"); n && n->is_scalar()) ws.backup_age_days = std::atoll(n->value.c_str());
   if (const Node* n = at(bk, "dc"); n && n->is_scalar()) ws.backup_dc = n->value;
+  if (const Node* n = at(bk, "signWith"); n && n->is_scalar()) {
+    const std::filesystem::path base = std::filesystem::path(display_name).parent_path();
+    ws.backup_sign_key = (base / n->value).lexically_normal().generic_string();
+  }
   if (const Node* n = at(bk, "databaseSize"); n && n->is_scalar()) {
     if (auto s = parse_size(n->value)) ws.database_size = *s;
   }

@@ -32,6 +32,9 @@ struct WorldSpec {
   std::vector<std::string> existing_files;  // Windows paths
   std::int64_t backup_age_days = 1;
   std::optional<std::string> backup_dc;  // the DC the set is taken on; default: the world's DC
+  // backup.signWith: the private key file (NAME.key) the set is signed with, resolved against
+  // the test file's folder; unset: the set is not signed.
+  std::optional<std::string> backup_sign_key;
   std::uint64_t database_size = 8ULL << 20;
   int logs = 3;
   std::map<std::string, ProgramStandIn> programs;  // Windows path -> stand-in

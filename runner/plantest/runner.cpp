@@ -16,7 +16,9 @@
 #include "platform/fs.h"
 #include "platform/process.h"
 #include "platform/sha256.h"
+#include "input/guard.h"
 #include "plan/validate.h"
+#include "platform/key_files.h"
 #include "sim/backend.h"
 #include "sim/content.h"
 #include "sim/world_init.h"
@@ -170,13 +172,27 @@ Status make_world(const PlanTest& t, const plan::Plan& plan, const std::string& 
   return Status::ok();
 }
 
-Status take_backup(const plan::Plan& plan, Setup& s) {
+// world.backup.signWith: the key file is the test's input, read as hostile as keygen's.
+Result<std::optional<platform::Ed25519KeyPair>> signing_key(const PlanTest& t) {
+  if (!t.world.backup_sign_key) return std::optional<platform::Ed25519KeyPair>();
+  const std::string& path = *t.world.backup_sign_key;
+  auto text = input::read_capped_file(path, platform::k_max_key_file_bytes);
+  if (!text) return text.status().with_context("world.backup.signWith " + path);
+  auto kp = platform::parse_private_key_file(*text);
+  if (!kp) return kp.status().with_context("world.backup.signWith " + path);
+  return std::optional<platform::Ed25519KeyPair>(*kp);
+}
+
+Status take_backup(const PlanTest& t, const plan::Plan& plan, Setup& s) {
+  auto key = signing_key(t);
+  if (!key) return key.status();
   auto backend = sim::open_sim_backend(s.world->dir());
   if (!backend) return backend.status();
   auto out = backend->disks->host_path(plan.backup_source.value);
   if (!out) return out.status().with_context("spec.backup.source");
   backup::BackupOptions bo;
   bo.out_dir = *out;
+  bo.signing_key = *key;
   if (auto snap = backend->world->snapshot()) bo.now_unix = static_cast<std::int64_t>(std::time(nullptr)) + snap->clock_offset;
   auto made = backup::run_backup(*backend->api, *backend->host, bo);
   if (!made) return made.status().with_context("taking the backup set");
@@ -218,7 +234,7 @@ Status write_programs(const PlanTest& t, Setup& s) {
 
 Status prepare(const PlanTest& t, const plan::Plan& plan, const std::string& world_dir, Setup& s) {
   if (Status st = make_world(t, plan, world_dir, s); !st) return st;
-  if (Status st = take_backup(plan, s); !st) return st;
+  if (Status st = take_backup(t, plan, s); !st) return st;
   if (Status st = dc_moves_on(s); !st) return st;
   if (Status st = sim::write_existing_files(*s.world, s.existing); !st) return st;
   // Now the DC as the test wants it: the clock back to today, the DC in DSRM (or not).

@@ -89,6 +89,24 @@ TEST_SUITE("plantest") {
     CHECK(doc["tests"][0]["observed"].contains("calls"));
   }
 
+  TEST_CASE("world.backup.signWith naming a file that is not a private key fails the test's setup") {
+    TempDir dir;
+    std::string text = adrestore::testing::read_file(source_dir() / "plans/tests/dc01-signed/signed-trusted.test.yaml");
+    const std::string plan_line = "plan: dc01-signed.yaml";
+    REQUIRE(contains(text, plan_line));
+    text.replace(text.find(plan_line), plan_line.size(), "plan: " + plans_dir() + "/tests/dc01-signed/dc01-signed.yaml");
+    const std::string key_line = "signWith: keys/backup-signing.key";
+    REQUIRE(contains(text, key_line));
+    text.replace(text.find(key_line), key_line.size(), "signWith: signer.key");
+    // The public key file, not the private one.
+    dir.write("signer.key", adrestore::testing::read_file(source_dir() / "plans/tests/dc01-signed/keys/backup-signing.pub"));
+    const std::string file = dir.write("bad-key.test.yaml", text);
+    RunResult r = run_adrestore({"test", file}, 60);
+    CHECK(r.exit_code == 1);
+    CHECK_MESSAGE(contains(r.out, "world.backup.signWith"), r.out);
+    CHECK_MESSAGE(contains(r.out, "unknown member 'publicKey'"), r.out);
+  }
+
   TEST_CASE("no test files under the folder is a usage error") {
     TempDir dir;
     RunResult r = run_adrestore({"test", dir.path().string()}, 20);
