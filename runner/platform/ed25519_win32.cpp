@@ -2,6 +2,9 @@
 // Ed25519. libgcrypt takes keys, messages and signatures as S-expressions; the raw 32-byte
 // seed, 32-byte public key and 64-byte signature (R then S) are the same bytes as RFC 8032's
 // and OpenSSL's, so key and signature files are the same on both systems.
+#include <windows.h>
+// windows.h first: bcrypt.h needs its types.
+#include <bcrypt.h>
 #include <gcrypt.h>
 
 #include <cstring>
@@ -86,7 +89,11 @@ bool ed25519_available() { return initialise(); }
 Result<Ed25519KeyPair> ed25519_generate() {
   if (!initialise()) return not_initialised();
   Ed25519KeyPair kp;
-  gcry_randomize(kp.seed.data(), kp.seed.size(), GCRY_VERY_STRONG_RANDOM);
+  // The system's generator, not libgcrypt's: its Windows entropy poll prints "NOTE: you
+  // should run 'diskperf -y'" on stderr, and signing itself needs no randomness (RFC 8032).
+  const NTSTATUS st = BCryptGenRandom(nullptr, kp.seed.data(), static_cast<ULONG>(kp.seed.size()),
+                                      BCRYPT_USE_SYSTEM_PREFERRED_RNG);
+  if (st < 0) return Status::error(Code::failed, "Ed25519: random key generation failed (BCryptGenRandom)");
   auto pub = ed25519_public_key(kp.seed);
   if (!pub) return pub.status();
   kp.public_key = *pub;
