@@ -100,6 +100,11 @@ class ActionModule(ActionBase):
     def run(self, tmp=None, task_vars=None):
         self._supports_check_mode = True
         result = super(ActionModule, self).run(tmp, task_vars)
+        # An empty api, world or events is unset, so a role can pass them through module_defaults
+        # for every host (omit is not resolved there).
+        for key in ("api", "world", "events"):
+            if self._task.args.get(key) in ("", None):
+                self._task.args.pop(key, None)
         _, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
         result.update(changed=False, failed=False)
         try:

@@ -107,7 +107,9 @@ must_not_restart:
   returned: always
   type: bool
 restarted:
-  description: The plan restarted the DC; a resume after the boot confirms that AD DS came online.
+  description:
+    - The plan's system.restart ran, so the DC left DSRM. While C(outcome) is null a resume after the
+      boot confirms that AD DS came online; the role never boots such a DC back into DSRM.
   returned: always
   type: bool
 failed_step:

@@ -79,6 +79,16 @@ class Decide(unittest.TestCase):
         self.assertEqual(decision, st.RESUME)
         self.assertIn("AD DS", msg)
 
+    def test_failed_check_after_the_plans_restart_resumes_and_says_restarted(self):
+        s = status(outcome="failed", failedStep="system.verify-online",
+                   steps=[{"step": "system.restart", "status": "succeeded"},
+                          {"step": "system.verify-online", "status": "failed"}])
+        self.assertEqual(st.decide(s, PLAN)[0], st.RESUME)
+        self.assertTrue(st.summary(s)["restarted"])
+
+    def test_not_restarted_without_the_restart_step(self):
+        self.assertFalse(st.restarted_by_plan(status(outcome=None, steps=[{"step": "files.copy", "status": "failed"}])))
+
     def test_lock_held_waits(self):
         self.assertEqual(st.decide(status(outcome=None, lockHeld=True), PLAN)[0], st.WAIT)
 
