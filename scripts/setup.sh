@@ -9,6 +9,7 @@ packages=(g++ cmake ninja-build pkg-config
   libxml2-utils
   chromium  # the report's browser test (ctest report-browser): headless Chromium renders the HTML report
   clang libclang-rt-14-dev  # the fuzz targets (scripts/fuzz.sh): clang-14 and its libFuzzer runtime
+  ansible-core ansible-lint ansible  # ctest ansible-fleet: the adrestore.dc collection; `ansible` brings ansible.windows
   ${ADRESTORE_EXTRA_PACKAGES:-})
 
 sudo_cmd=()
