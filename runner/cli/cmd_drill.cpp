@@ -120,11 +120,16 @@ int drill_command(const DrillCliOptions& o, const GlobalOptions& global) {
     }
     const evidence::Drill& f = *r.report->drill;
     for (const std::string& p : f.problems) output.say("error: " + p);
-    std::cout << "Drill " << (code == k_exit_ok ? "succeeded" : "FAILED") << ": " << plan.name.value << ", "
-              << (f.problems.empty() ? std::to_string(f.files_checked) + " restored file(s) equal the manifest ("
-                                           + format_bytes(f.set_bytes) + ")"
-                                     : std::to_string(f.problems.size()) + " problem(s) with the restored bytes")
-              << "\n";
+    std::string what;
+    if (!f.problems.empty()) {
+      what = std::to_string(f.problems.size()) + " problem(s) with the restored bytes";
+    } else if (r.bytes_ok) {
+      what = std::to_string(f.files_checked) + " restored file(s) equal the manifest (" + format_bytes(f.set_bytes) + ")";
+    } else {
+      what = "the run stopped" + (r.run.failed_step.empty() ? std::string() : " at " + r.run.failed_step) +
+             ", so no restored bytes were checked";
+    }
+    std::cout << "Drill " << (code == k_exit_ok ? "succeeded" : "FAILED") << ": " << plan.name.value << ", " << what << "\n";
     if (code == k_exit_ok) {
       std::cout << "Predicted recovery time for " << plan.domain_controller.value << ": "
                 << format_duration((f.predicted_ms + 999) / 1000) << "\n";
