@@ -150,7 +150,7 @@ EngineRun engine_copy(const Options& o, const fs::path& world, const fs::path& s
     fs::create_directories(state);
     auto j = exec::JournalWriter::create(state.string());
     if (!j) ::_exit(2);
-    (void)(*j)->append(exec::RunStarted{"bench", "", std::string(64, '0'), "bench", "bench", "sim", "", "DC01"});
+    (void)(*j)->append(exec::RunStarted{"bench", "", std::string(64, '0'), "bench", "bench", "sim", "", "DC01", ""});
     (void)(*j)->append(exec::StepStarted{"files.copy", 1});
     exec::CopyCallbacks cb;
     cb.chunk_verified = [&j](const exec::CopyItem& item, std::uint64_t off, std::uint64_t chunk) {
@@ -221,7 +221,7 @@ void journal_bench(const Options& o, const fs::path& dir) {
   fs::create_directories(dir);
   auto j = exec::JournalWriter::create(dir.string());
   if (!j) die(j.status().message());
-  (void)(*j)->append(exec::RunStarted{"bench", "", std::string(64, '0'), "bench", "bench", "sim", "", "DC01"});
+  (void)(*j)->append(exec::RunStarted{"bench", "", std::string(64, '0'), "bench", "bench", "sim", "", "DC01", ""});
   std::vector<double> us;
   for (int i = 0; i < o.journal_records; ++i) {
     const double t0 = now_s();

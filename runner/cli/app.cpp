@@ -116,6 +116,7 @@ int run(int argc, char** argv) {
   add_journal_command(app, global, exit_code);
   add_verify_command(app, global, exit_code);
   add_report_command(app, global, exit_code);
+  add_drill_command(app, global, exit_code);
 
   try {
     app.parse(argc, argv);

@@ -34,6 +34,7 @@ void add_run_command(CLI::App& app, GlobalOptions& global, int& exit_code);  // 
 void add_status_command(CLI::App& app, GlobalOptions& global, int& exit_code);
 void add_report_command(CLI::App& app, GlobalOptions& global, int& exit_code);  // the HTML/JSON run report
 void add_test_command(CLI::App& app, GlobalOptions& global, int& exit_code);     // plan tests
+void add_drill_command(CLI::App& app, GlobalOptions& global, int& exit_code);    // rehearse with the real set
 
 int run(int argc, char** argv);
 

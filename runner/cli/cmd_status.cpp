@@ -103,6 +103,7 @@ void add_status_command(CLI::App& app, GlobalOptions& global, int& exit_code) {
       j["run"] = s.run.run_id;
       j["plan"] = s.run.plan_name;
       j["planFile"] = s.run.plan_file;
+      j["operator"] = s.run.operator_account.empty() ? "unknown" : s.run.operator_account;
       j["state"] = o->state;
       j["status"] = line;
       j["outcome"] = s.finished ? nlohmann::json(exec::to_string(*s.finished)) : nlohmann::json(nullptr);
@@ -137,6 +138,8 @@ void add_status_command(CLI::App& app, GlobalOptions& global, int& exit_code) {
     } else {
       std::cout << "Run " << s.run.run_id << " of plan " << s.run.plan_name << " (" << s.run.plan_file << ")\n";
       std::cout << "State directory: " << o->state << "\n";
+      std::cout << "Operator: "
+                << escape_for_terminal(s.run.operator_account.empty() ? "unknown" : s.run.operator_account) << "\n";
       std::cout << "Status: " << line << "\n";
       if (lock_held) std::cout << "Lock: " << holder << "\n";
       if (head) {

@@ -64,13 +64,40 @@ void identity(std::string& out, const Report& r) {
   field(out, "git revision", or_absent(id.git_revision, "the plan is not in a git checkout (or it could not be read)"));
   field(out, "DC", html_escape(id.dc));
   field(out, "host", html_escape(id.host) + " (API " + html_escape(id.api) + ", adrestore " + html_escape(id.tool_version) + ")");
-  field(out, "operator account", or_absent(id.operator_account, "not recorded by the journal"));
+  field(out, "operator account", or_absent(id.operator_account, "unknown (not recorded by this journal)"));
   field(out, "started", html_escape(time_text(id.started_ms)));
   field(out, "ended", html_escape(time_text(id.ended_ms)) + " (last journal record; " +
                           duration_text(id.ended_ms - id.started_ms) + ")");
   field(out, "processes", std::to_string(id.processes) + " (the first run and each resume)");
   field(out, "journal chain head", or_absent(id.journal_chain_head, "not in this journal's format"));
   out += "</dl></section>";
+}
+
+void drill(std::string& out, const Drill& d) {
+  out += "<section id=\"drill\"><h2>Drill: predicted recovery time " + html_escape(duration_text(d.predicted_ms)) +
+         "</h2><dl class=\"identity\">";
+  field(out, "backup set", or_absent(d.backup_set, "-"));
+  field(out, "restored into", or_absent(d.scratch, "-") + " <span class=\"note\">(a scratch folder, removed afterwards)</span>");
+  field(out, "hooks", html_escape(d.hooks));
+  field(out, "restored bytes",
+        d.problems.empty() ? std::to_string(d.files_checked) + " file(s) equal the manifest's SHA-256"
+                           : "<span class=\"outcome-failed\">" + std::to_string(d.problems.size()) + " problem(s)</span>");
+  out += "</dl>";
+  if (!d.problems.empty()) {
+    out += "<ul>";
+    for (const std::string& p : d.problems) out += "<li>" + html_escape(p) + "</li>";
+    out += "</ul>";
+  }
+  out += "<table id=\"drill-steps\"><tr><th>step</th><th>measured</th><th>predicted on the DC</th><th>basis</th></tr>";
+  for (const DrillStep& s : d.steps) {
+    out += "<tr><td class=\"mono\">" + html_escape(s.step) + "</td><td>" + duration_text(s.measured_ms) + "</td><td>" +
+           duration_text(s.predicted_ms) + "</td><td>" + html_escape(s.basis) + "</td></tr>";
+  }
+  out += "</table><h3>Assumptions</h3><ul>";
+  for (const std::string& a : d.assumptions) out += "<li>" + html_escape(a) + "</li>";
+  out += "</ul><h3>Not included</h3><ul>";
+  for (const std::string& a : d.not_included) out += "<li>" + html_escape(a) + "</li>";
+  out += "</ul></section>";
 }
 
 void timeline(std::string& out, const Report& r) {
@@ -188,10 +215,11 @@ std::string html_escape(std::string_view text) {
 std::string render_html(const Report& r) {
   std::string out = k_head;
   out += "<title>adrestore report: " + html_escape(r.identity.plan_name) + " " + html_escape(r.identity.run_id) +
-         "</title></head><body><h1>Restore report: " + html_escape(r.identity.dc) + "</h1><p class=\"note\">plan " +
+         "</title></head><body><h1>" + std::string(r.drill ? "Drill report: " : "Restore report: ") + html_escape(r.identity.dc) + "</h1><p class=\"note\">plan " +
          html_escape(r.identity.plan_name) + ", run " + html_escape(r.identity.run_id) +
          ". Made by adrestore report from the run's journal, hook logs and (simulated DCs) calls.log.</p>";
   identity(out, r);
+  if (r.drill) drill(out, *r.drill);
   warnings(out, r);
   timeline(out, r);
   files(out, r);

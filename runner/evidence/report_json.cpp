@@ -34,12 +34,31 @@ nlohmann::json identity_json(const Identity& id) {
            id.journal_chain_head.empty() ? nlohmann::json(nullptr) : nlohmann::json(id.journal_chain_head)}};
 }
 
+nlohmann::json drill_json(const Drill& d) {
+  nlohmann::json steps = nlohmann::json::array();
+  for (const DrillStep& s : d.steps) {
+    steps.push_back({{"step", s.step}, {"measuredMs", s.measured_ms}, {"predictedMs", s.predicted_ms}, {"basis", s.basis}});
+  }
+  return {{"backupSet", d.backup_set},
+          {"scratch", d.scratch},
+          {"hooks", d.hooks},
+          {"setBytes", d.set_bytes},
+          {"filesChecked", d.files_checked},
+          {"problems", d.problems},
+          {"ok", d.problems.empty()},
+          {"steps", std::move(steps)},
+          {"predictedMs", d.predicted_ms},
+          {"assumptions", d.assumptions},
+          {"notIncluded", d.not_included}};
+}
+
 }  // namespace
 
 nlohmann::json to_json(const Report& r) {
   nlohmann::json doc = nlohmann::json::object();
   doc["reportFormat"] = 1;
   doc["identity"] = identity_json(r.identity);
+  doc["drill"] = r.drill ? drill_json(*r.drill) : nlohmann::json(nullptr);
   nlohmann::json& processes = doc["processes"] = nlohmann::json::array();
   for (const Process& p : r.processes) {
     processes.push_back({{"index", p.index}, {"kind", p.kind}, {"startMs", p.start_ms}, {"lastMs", p.last_ms}});

@@ -113,6 +113,7 @@ class Builder {
       id.plan_sha256 = s->plan_sha256;
       id.git_revision = git_revision_of(s->plan_file, m_fs);
       id.dc = s->host;
+      id.operator_account = sanitize_text(s->operator_account, k_max_text);
       id.api = s->api;
       id.tool_version = s->tool_version;
       id.started_ms = rec.time_ms;

@@ -117,8 +117,32 @@ struct Warning {
   std::string text;
 };
 
+// One step of a drill: what it took here, and what it is predicted to take on the real DC.
+struct DrillStep {
+  std::string step;
+  std::int64_t measured_ms = 0;
+  std::int64_t predicted_ms = 0;
+  std::string basis;  // how the prediction was reached, for the reader
+};
+
+// What `adrestore drill` adds to a run's report (doc/drill.md): where the bytes came from,
+// the check of the restored bytes, and the predicted recovery time with its assumptions.
+struct Drill {
+  std::string backup_set;  // the folder the bytes were read from
+  std::string scratch;     // where they were restored (removed afterwards)
+  std::string hooks;       // "skipped" or "run"
+  std::uint64_t set_bytes = 0;
+  std::size_t files_checked = 0;
+  std::vector<std::string> problems;  // restored files that do not match the manifest
+  std::vector<DrillStep> steps;
+  std::int64_t predicted_ms = 0;
+  std::vector<std::string> assumptions;
+  std::vector<std::string> not_included;
+};
+
 struct Report {
   Identity identity;
+  std::optional<Drill> drill;  // set by adrestore drill
   std::vector<Process> processes;
   std::vector<std::string> steps;  // in the order they first started
   std::vector<Segment> segments;

@@ -57,6 +57,8 @@ struct ExecEnv {
   // The machine's log, where the journal's chain head is published after every step;
   // defaults to platform::write_system_log (syslog, the Windows Application log).
   std::function<void(platform::LogLevel level, const std::string& line)> system_log = nullptr;
+  // Who runs the restore, journaled in run-started; defaults to platform::current_account.
+  std::function<std::string()> operator_account = nullptr;
 };
 
 struct ExecOptions {
@@ -70,6 +72,9 @@ struct ExecOptions {
   bool plan_changed_ok = false;
   std::set<std::string> rerun_hooks;
   std::set<std::string> skip_hooks;
+  // adrestore drill without --hooks run: every hook step is journaled as skipped, never run
+  // (a rehearsal must not page the on-call team or stop the real DC's antivirus).
+  bool skip_all_hooks = false;
   bool interactive = false;  // a terminal is there to ask for a password
   std::uint64_t hook_log_cap = 16ULL << 20;
   unsigned verify_threads = 0;  // 0: the number of cores

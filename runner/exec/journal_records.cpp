@@ -179,6 +179,7 @@ struct ToJson {
     j["api"] = r.api;
     j["world"] = r.world;
     j["host"] = r.host;
+    if (!r.operator_account.empty()) j["operator"] = r.operator_account;
   }
   void operator()(const RunResumed& r) const {
     j["tool_version"] = r.tool_version;
@@ -261,6 +262,7 @@ RecordBody read_body(RecordType t, FieldReader& f) {
       if (!r.api.empty() && r.api != "sim" && r.api != "win32") f.fail("field \"api\" is \"" + r.api + "\", not sim or win32");
       r.world = f.str("world", k_max_name, true);
       r.host = f.str("host");
+      if (f.get("operator", false)) r.operator_account = f.str("operator");
       return r;
     }
     case RecordType::run_resumed:
@@ -506,6 +508,7 @@ std::string describe(const Record& r) {
           add("api", b.api);
           if (!b.world.empty()) add("world", quoted(b.world));
           add("host", quoted(b.host));
+          add("operator", quoted(b.operator_account.empty() ? "unknown" : b.operator_account));
         } else if constexpr (std::is_same_v<T, RunResumed>) {
           add("version", quoted(b.tool_version));
           add("host", quoted(b.host));

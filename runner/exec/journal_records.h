@@ -55,6 +55,9 @@ struct RunStarted {
   std::string api;    // "sim" or "win32"
   std::string world;  // the simulated world folder; empty with win32
   std::string host;   // the DC's name as the host reported it
+  // Who ran it: DOMAIN\user on Windows, the effective user elsewhere. Empty in journals
+  // written before it was recorded (read as "unknown").
+  std::string operator_account;
 };
 
 // A new process continues the run (adrestore resume). Steps and the backup context that

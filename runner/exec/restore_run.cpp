@@ -3,6 +3,7 @@
 #include <chrono>
 #include <ctime>
 
+#include "platform/account.h"
 #include "platform/secure_wipe.h"
 #include "base/text.h"
 #include "exec/run_setup.h"
@@ -202,6 +203,9 @@ Status RestoreRun::start() {
   rs.api = m_opt.api_name;
   rs.world = m_opt.world;
   rs.host = host_name;
+  rs.operator_account = m_env.operator_account ? m_env.operator_account() : platform::current_account();
+  // A name the journal could not hold is never worth failing a restore over.
+  if (rs.operator_account.size() > 256 || find_invalid_utf8(rs.operator_account)) rs.operator_account = "unknown";
   Status s = record(rs);
   emit(EventType::run_started, {}, EventOutcome::none,
        "run " + m_run_id + " of plan " + m_plan.name.value + " (" + m_plan.file + ")",

@@ -9,6 +9,9 @@ namespace adrestore::exec {
 RestoreRun::StepResult RestoreRun::run_hook(const graph::Step& step) {
   const plan::Hook* hook = m_plan.find_hook(step.hook->name);
   if (!hook) return StepResult::fail("the plan has no hook named " + step.hook->name);
+  if (m_opt.skip_all_hooks) {
+    return {StepOutcome::skipped, "not run: a drill runs hooks only with --hooks run", std::nullopt};
+  }
   HookContext ctx = make_hook_context(m_plan, m_run_id, m_opt.state_dir);
   if (hook->phase == plan::HookPhase::post) {
     ctx.outcome = m_failure && m_failure->of_restore ? RestoreOutcome::failed : RestoreOutcome::succeeded;

@@ -40,7 +40,7 @@ inline std::string write_killed_and_resumed_run(const TempDir& dir, const std::s
     auto r = (*w)->append(std::move(body));
     REQUIRE_MESSAGE(r, r.status().message());
   };
-  add(0, RunStarted{"dc01", "/nonexistent/plans/dc01.yaml", std::string(64, 'a'), "0.1.0", "run-1", "sim", world, "DC01"});
+  add(0, RunStarted{"dc01", "/nonexistent/plans/dc01.yaml", std::string(64, 'a'), "0.1.0", "run-1", "sim", world, "DC01", ""});
   add(10, StepStarted{"preflight.host", 1});
   add(20, StepFinished{"preflight.host", StepOutcome::succeeded, std::nullopt, 10, "booted into DSRM"});
   add(100, StepStarted{"restore.register", 1});

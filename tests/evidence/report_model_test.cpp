@@ -92,6 +92,8 @@ TEST_SUITE("evidence") {
     CHECK(note);
     const nlohmann::json j = evidence::to_json(*r);
     CHECK(j["identity"]["exitCode"] == 0);
+    CHECK(j["identity"]["operator"].is_null());  // the fixture's journal predates the operator field
+    CHECK(r->identity.operator_account.empty());
     CHECK(j["identity"]["journalChainHead"].get<std::string>().size() == 64);
     CHECK(j["segments"].size() == 6);
     CHECK(j["ntdsCalls"]["calls"].size() == 2);

@@ -227,7 +227,7 @@ TEST_SUITE("journal-chain") {
     Record r;
     r.seq = 1;
     r.time_ms = 1000;
-    r.body = RunStarted{"p", "p.yaml", std::string(64, '0'), "0.1.0", "r1", "sim", "", "DC01"};
+    r.body = RunStarted{"p", "p.yaml", std::string(64, '0'), "0.1.0", "r1", "sim", "", "DC01", ""};
     v2 += encode_frame(r, 2, links);
     const JournalScan scan = scan_of(v2);
     REQUIRE(scan.status);

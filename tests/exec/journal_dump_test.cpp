@@ -16,6 +16,7 @@ TEST_SUITE("journal") {
     CHECK(r.exit_code == 0);
     CHECK(r.out.find("#1 @16 ") != std::string::npos);
     CHECK(r.out.find("run-started plan=\"dc01-corp\"") != std::string::npos);
+    CHECK(r.out.find("host=\"DC01\" operator=\"CORP\\alice\"") != std::string::npos);
     CHECK(r.out.find("step-finished step=restore.end outcome=failed hresult=0x80070005") != std::string::npos);
     CHECK(r.out.find("24 record(s)") != std::string::npos);
     CHECK(r.out.find("directory-identity database=\"C:\\Windows\\NTDS\\ntds.dit\" invocation_id=") !=
@@ -33,6 +34,7 @@ TEST_SUITE("journal") {
     CHECK(doc["records"][0]["type"] == "run-started");
     CHECK(doc["records"][0]["seq"] == 1);
     CHECK(doc["records"][0]["offset"] == 16);
+    CHECK(doc["records"][0]["operator"] == "CORP\\alice");
     CHECK(doc["error"].is_null());
   }
 

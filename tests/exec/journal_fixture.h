@@ -15,7 +15,7 @@ namespace adrestore::testing {
 inline std::vector<exec::RecordBody> sample_bodies() {
   using namespace exec;
   RunStarted start{"dc01-corp", "plans/dc01.yaml", std::string(64, 'a'), "0.1.0", "20261124T100000Z-abc123",
-                   "sim", "/tmp/world", "DC01"};
+                   "sim", "/tmp/world", "DC01", "CORP\\alice"};
   std::vector<RecordBody> v;
   v.emplace_back(start);
   v.emplace_back(StepStarted{"preflight.host", 1});

@@ -67,7 +67,7 @@ TEST_SUITE("journal") {
       const bool torn = cut != k_journal_header_size;  // an empty file is a crash during create too
       CHECK(read.warnings.empty() == !torn);
       if (read.records.empty()) {
-        REQUIRE((*w)->append(RunStarted{"p", "", std::string(64, 'e'), "0.1.0", "r2", "sim", "", "DC01"}));
+        REQUIRE((*w)->append(RunStarted{"p", "", std::string(64, 'e'), "0.1.0", "r2", "sim", "", "DC01", ""}));
       } else {
         REQUIRE((*w)->append(Note{NoteLevel::info, "after recovery"}));
       }

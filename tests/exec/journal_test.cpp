@@ -52,7 +52,7 @@ struct RawJournal {
 };
 
 RunStarted sample_start() {
-  return RunStarted{"p", "p.yaml", std::string(64, '0'), "0.1.0", "r1", "sim", "", "DC01"};
+  return RunStarted{"p", "p.yaml", std::string(64, '0'), "0.1.0", "r1", "sim", "", "DC01", ""};
 }
 
 }  // namespace

@@ -69,7 +69,7 @@ TEST_SUITE("exec") {
     {  // First process: clears, copies three chunks, dies.
       auto j = JournalWriter::create(state);
       REQUIRE(j);
-      REQUIRE((*j)->append(RunStarted{"p", "p.yaml", std::string(64, 'a'), "0.1.0", "r1", "sim", "", "DC01"}));
+      REQUIRE((*j)->append(RunStarted{"p", "p.yaml", std::string(64, 'a'), "0.1.0", "r1", "sim", "", "DC01", ""}));
       REQUIRE((*j)->append(StepStarted{"files.clear", 1}));
       ClearOptions co;
       co.run_id = "r1";

@@ -39,7 +39,7 @@ TEST_SUITE("journal") {
     testing::TempDir t;
     auto w = JournalWriter::create(t.path().string());
     REQUIRE(w);
-    REQUIRE((*w)->append(RunStarted{"p", "", std::string(64, 'a'), "0.1.0", "r", "sim", "", "DC01"}));
+    REQUIRE((*w)->append(RunStarted{"p", "", std::string(64, 'a'), "0.1.0", "r", "sim", "", "DC01", ""}));
     REQUIRE((*w)->append(StepStarted{"hook.pre.av", 1}));
     REQUIRE((*w)->append(FileProgress{"E:\\NTDS\\ntds.dit", 64, 0}));
     REQUIRE((*w)->append(StepStarted{"restore.prepare", 1}));
@@ -76,7 +76,7 @@ bool fold(RunState& s, RecordBody body) {
 TEST_SUITE("journal") {
   TEST_CASE("the registration's phase follows restore.register, restore.complete and system.restart") {
     RunState s;
-    REQUIRE(fold(s, RunStarted{"p", "", std::string(64, 'a'), "0.1.0", "r", "sim", "", "DC01"}));
+    REQUIRE(fold(s, RunStarted{"p", "", std::string(64, 'a'), "0.1.0", "r", "sim", "", "DC01", ""}));
     CHECK(s.phase() == RestorePhase::none);
     REQUIRE(fold(s, StepStarted{"restore.register", 1}));
     REQUIRE(fold(s, RunResumed{"0.1.0", "DC01"}));  // died inside restore.register
@@ -106,7 +106,7 @@ TEST_SUITE("journal") {
 
   TEST_CASE("a record the fold refuses leaves the RunState as it was") {
     RunState s;
-    REQUIRE(fold(s, RunStarted{"p", "", std::string(64, 'a'), "0.1.0", "r", "sim", "", "DC01"}));
+    REQUIRE(fold(s, RunStarted{"p", "", std::string(64, 'a'), "0.1.0", "r", "sim", "", "DC01", ""}));
     REQUIRE(fold(s, StepStarted{"files.copy", 1}));
     const std::uint64_t before = s.records;
     CHECK_FALSE(fold(s, StepStarted{"files.copy", 2}));  // started again while running
