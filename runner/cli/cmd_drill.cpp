@@ -92,6 +92,10 @@ int drill_command(const DrillCliOptions& o, const GlobalOptions& global) {
   ro.events_path = o.events;
   RunOutput output(ro);
   if (!output.events_ok()) return usage("cannot open the events file " + o.events);
+  // The report folder is made (or refused) now, not after a drill that may have taken an hour.
+  if (Status s = platform::create_dirs(o.out); !s) {
+    return usage("cannot create the report folder " + o.out + ": " + s.message() + "; nothing was run");
+  }
   output.say("Drill of " + plan.name.value + " for " + plan.domain_controller.value + " with the backup set " + d.set_dir +
              ", restored into a simulated DC under " + d.scratch_dir + "; the real destinations are not touched.");
   output.say(d.run_hooks ? "Hooks: run (--hooks run)." : "Hooks: skipped (the default; --hooks run runs them).");
@@ -111,10 +115,12 @@ int drill_command(const DrillCliOptions& o, const GlobalOptions& global) {
     const std::string base = platform::join_path(o.out, plan.name.value + "-drill");
     const std::string json =
         evidence::to_json(*r.report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    bool written = true;
     for (const auto& [file, body] : {std::make_pair(base + ".html", evidence::render_html(*r.report)),
                                      std::make_pair(base + ".json", json)}) {
       if (Status s = platform::write_file_durable(file, body); !s) {
         std::cerr << "adrestore: error: " << escape_for_terminal(s.message()) << "\n";
+        written = false;
         if (code == k_exit_ok) code = k_exit_usage;
       }
     }
@@ -136,7 +142,7 @@ int drill_command(const DrillCliOptions& o, const GlobalOptions& global) {
       for (const std::string& a : f.assumptions) std::cout << "  assumes " << a << "\n";
       std::cout << "  not included: " << join(f.not_included, "; ") << "\n";
     }
-    std::cout << "Report: " << base << ".html and " << base << ".json\n";
+    if (written) std::cout << "Report: " << base << ".html and " << base << ".json\n";
   }
   return code;
 }

@@ -150,6 +150,29 @@ TEST_SUITE("drill") {
     CHECK(contains(status.out, "Operator: "));
   }
 
+  TEST_CASE("the report folder is made when missing, and one that cannot be made is refused before the drill") {
+    RealDc dc;
+    // A scheduled drill names a dated folder that does not exist yet.
+    const fs::path nested = dc.tmp / "reports" / "2026-12";
+    auto ok = run_adrestore({"drill", dc.plan(), "--world", dc.world.string(), "--scratch", dc.scratch.string(), "--out",
+                             nested.string()},
+                            60);
+    INFO(ok.out, ok.err);
+    REQUIRE(ok.exit_code == 0);
+    CHECK(fs::exists(nested / "dc01-minimal-drill.html"));
+    CHECK(fs::exists(nested / "dc01-minimal-drill.json"));
+    // Under a regular file the folder cannot exist: refused as usage, and no drill ran.
+    write_file(dc.tmp / "a-file", "x");
+    auto bad = run_adrestore({"drill", dc.plan(), "--world", dc.world.string(), "--scratch", dc.scratch.string(), "--out",
+                              (dc.tmp / "a-file" / "out").string()},
+                             60);
+    INFO(bad.out, bad.err);
+    CHECK(bad.exit_code == 2);
+    CHECK(contains(bad.err, "cannot create the report folder"));
+    CHECK_FALSE(contains(bad.out, "Report: "));
+    CHECK(empty_dir(dc.scratch));
+  }
+
   TEST_CASE("a tampered set fails the drill at backup.verify and leaves nothing in the scratch folder") {
     RealDc dc;
     {
