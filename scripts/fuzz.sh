@@ -4,6 +4,10 @@
 #                                         fails if any target finds a crash (the CI stage)
 #   scripts/fuzz.sh run TARGET [SECONDS] [LIBFUZZER_FLAG...]
 #                                         one target, for SECONDS (default: until stopped)
+#   scripts/fuzz.sh cpu TARGET CPU_SECONDS [LIBFUZZER_FLAG...]
+#                                         one target until it has used CPU_SECONDS of CPU time (on a
+#                                         shared machine wall time says little); stopped with SIGINT,
+#                                         so libFuzzer prints its final statistics
 #   scripts/fuzz.sh list                  the targets
 # New inputs go to build/fuzz/corpus/TARGET (the checked-in seeds in fuzz/corpus/TARGET are
 # only read); crashes, timeouts and out-of-memory inputs land in build/fuzz/findings/TARGET/.
@@ -28,7 +32,9 @@ run_target() {
   mkdir -p "$work" "$findings"
   local limit=()
   [ "$seconds" -gt 0 ] && limit=(-max_total_time="$seconds")
-  "$bin_dir/fuzz_$target" "$work" "fuzz/corpus/$target" "${dict[@]}" "${limit[@]}" \
+  # With RUN_EXEC set (cpu mode, in a background subshell) the fuzzer replaces the subshell,
+  # so $! is the fuzzer itself and its CPU time can be read.
+  ${RUN_EXEC:+exec} "$bin_dir/fuzz_$target" "$work" "fuzz/corpus/$target" "${dict[@]}" "${limit[@]}" \
     -artifact_prefix="$findings/" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 "$@"
 }
 
@@ -41,6 +47,25 @@ case "$mode" in
     seconds=${2:-0}
     shift 2 || shift
     run_target "$target" "$seconds" "$@"
+    ;;
+  cpu)
+    target=${1:?usage: scripts/fuzz.sh cpu TARGET CPU_SECONDS}
+    budget=${2:?usage: scripts/fuzz.sh cpu TARGET CPU_SECONDS [LIBFUZZER_FLAG...]}
+    shift 2
+    hz=$(getconf CLK_TCK)
+    RUN_EXEC=1 run_target "$target" 0 "$@" &
+    pid=$!
+    trap 'kill -INT $pid 2>/dev/null' INT TERM
+    while kill -0 "$pid" 2>/dev/null; do
+      sleep 10
+      # utime + stime of the fuzzer, fields 14 and 15 of /proc/PID/stat
+      read -r -a f <"/proc/$pid/stat" 2>/dev/null || break
+      used=$(((f[13] + f[14]) / hz))
+      [ "$used" -ge "$budget" ] && { echo "== $target: ${used} CPU-s used, stopping" >&2; kill -INT "$pid"; break; }
+    done
+    rc=0; wait "$pid" || rc=$?
+    # SIGINT makes libFuzzer exit with 72 after its statistics; anything else is a finding
+    [ "$rc" -eq 0 ] || [ "$rc" -eq 72 ] || [ "$rc" -eq 130 ] || exit "$rc"
     ;;
   smoke)
     seconds=${ADRESTORE_FUZZ_SECONDS:-30}
@@ -62,7 +87,7 @@ case "$mode" in
     fi
     ;;
   *)
-    echo "usage: scripts/fuzz.sh smoke | run TARGET [SECONDS] [FLAG...] | list" >&2
+    echo "usage: scripts/fuzz.sh smoke | run TARGET [SECONDS] [FLAG...] | cpu TARGET CPU_SECONDS [FLAG...] | list" >&2
     exit 2
     ;;
 esac
